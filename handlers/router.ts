@@ -1,0 +1,120 @@
+import { Router, type IRequest } from 'itty-router';
+import { CwsError } from '../core/errors';
+import type { RequestContext, Services } from './context';
+import { errorResponse } from './http';
+import type { RouteSpec } from './route-spec';
+
+/** Decides whether a request may reach a protected route; runtime/auth supplies it. */
+export type Authenticator = (request: Request, clientAddress: string) => CwsError | undefined;
+
+/** Extra facts about a request that only the server knows. */
+export interface RequestInfo {
+  requestId: string;
+  clientAddress: string;
+}
+
+/** Reports an unexpected error with its cause; only runtime/ logs. */
+export type ErrorReporter = (error: unknown, request: Request, requestId: string) => void;
+
+/**
+ * Builds the API's fetch function from the route table: itty-router matches, the authenticator
+ * guards non-public routes, CwsError becomes the error body, anything else a generic 500.
+ */
+export function createApiHandler(options: {
+  routes: RouteSpec[];
+  services: Services;
+  authenticate: Authenticator;
+  reportError: ErrorReporter;
+}): (request: Request, info: RequestInfo) => Promise<Response> {
+  const { routes, services, authenticate, reportError } = options;
+  const router = Router<IRequest, [RequestInfo]>();
+  for (const route of routes) {
+    router[route.method.toLowerCase() as 'get'](
+      route.path,
+      async (request: IRequest, info: RequestInfo) => {
+        if (!route.isPublic) {
+          const denied = authenticate(request as unknown as Request, info.clientAddress);
+          if (denied) throw denied;
+        }
+        const context: RequestContext = {
+          params: decodeParams(request.params),
+          query: new URL(request.url).searchParams,
+          requestId: info.requestId,
+          services,
+        };
+        return route.handler(request as unknown as Request, context);
+      },
+    );
+  }
+  const patterns = routes.map((route) => ({ method: route.method, regex: toRegex(route.path) }));
+
+  return async (request, info) => {
+    try {
+      const response: Response | undefined = await router.fetch(
+        request as unknown as IRequest,
+        info,
+      );
+      if (response) return response;
+      if (request.method === 'OPTIONS') return preflight(request, patterns);
+      throw unmatched(request, patterns);
+    } catch (error) {
+      if (error instanceof CwsError) {
+        const headers: Record<string, string> = {};
+        if (error.code === 'request.method_not_allowed')
+          headers.allow = allowedMethods(request, patterns).join(', ');
+        if (error.code === 'auth.rate_limited') headers['retry-after'] = '60';
+        if (error.status === 401) headers['www-authenticate'] = 'Bearer';
+        return errorResponse(error, info.requestId, headers);
+      }
+      reportError(error, request, info.requestId);
+      return errorResponse(new CwsError('internal.error', 'unexpected error'), info.requestId);
+    }
+  };
+}
+
+type Pattern = { method: string; regex: RegExp };
+
+function unmatched(request: Request, patterns: Pattern[]): CwsError {
+  const allowed = allowedMethods(request, patterns);
+  if (allowed.length) {
+    return new CwsError(
+      'request.method_not_allowed',
+      `${request.method} is not allowed here; use ${allowed.join(', ')}`,
+    );
+  }
+  return new CwsError(
+    'request.route_not_found',
+    `no route ${request.method} ${new URL(request.url).pathname}`,
+  );
+}
+
+function allowedMethods(request: Request, patterns: Pattern[]): string[] {
+  const path = new URL(request.url).pathname;
+  return [...new Set(patterns.filter((p) => p.regex.test(path)).map((p) => p.method))];
+}
+
+function preflight(request: Request, patterns: Pattern[]): Response {
+  const allowed = allowedMethods(request, patterns);
+  if (!allowed.length) throw unmatched(request, patterns);
+  return new Response(null, {
+    status: 204,
+    headers: { allow: [...allowed, 'OPTIONS'].join(', ') },
+  });
+}
+
+function toRegex(path: string): RegExp {
+  const escaped = path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/:(\w+)/g, '[^/]+');
+  return new RegExp(`^${escaped}/?$`);
+}
+
+function decodeParams(params: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(params ?? {})) {
+    try {
+      out[key] = decodeURIComponent(value);
+    } catch {
+      out[key] = value;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,48 @@
+import * as v from 'valibot';
+import { SUPPORTED_CURRENCIES } from '../../core/pricing/currency';
+import { NOTIFICATION_TRIGGER_MODES } from '../../core/settings';
+import type { Handler } from '../context';
+import { json, readJsonBody, validate } from '../http';
+import { boundedInteger, nonEmptyPatch } from '../schemas';
+
+/** PATCH body: any subset of the general settings, at least one field. */
+export const GeneralSettingsPatch = nonEmptyPatch(
+  v.strictObject(
+    {
+      currency: v.optional(
+        v.picklist(SUPPORTED_CURRENCIES, `must be one of ${SUPPORTED_CURRENCIES.join(', ')}`),
+      ),
+      api_timeout_seconds: v.optional(boundedInteger(1, 600)),
+      notification_trigger_mode: v.optional(
+        v.picklist(
+          NOTIFICATION_TRIGGER_MODES,
+          `must be one of ${NOTIFICATION_TRIGGER_MODES.join(', ')}`,
+        ),
+      ),
+      currency_rates: v.optional(
+        v.record(
+          v.picklist(SUPPORTED_CURRENCIES, 'must be a supported currency code'),
+          v.pipe(v.number('must be a number'), v.gtValue(0, 'must be above 0')),
+        ),
+      ),
+    },
+    'is not a general setting',
+  ),
+);
+
+/** Changes general settings and returns the whole document. */
+export const updateGeneralSettings: Handler = async (request, { services }) => {
+  const body = await readJsonBody(request);
+
+  const patch = validate(GeneralSettingsPatch, body);
+
+  const next = { ...services.settings.read('general'), ...patch };
+  await services.settings.write('general', next);
+  await services.audit.record({
+    action: 'settings.updated',
+    target: 'settings/general',
+    details: patch,
+  });
+
+  return json(next);
+};

@@ -1,0 +1,33 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Creates the data directory (0700) if needed and returns the paths of what lives in it. */
+export function prepareDataDir(dataDir: string) {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(dataDir, 0o700);
+  mkdirSync(join(dataDir, 'reports'), { recursive: true, mode: 0o700 });
+  return {
+    database: join(dataDir, 'cws.sqlite'),
+    token: join(dataDir, 'token'),
+    tlsCert: join(dataDir, 'tls-cert.pem'),
+    tlsKey: join(dataDir, 'tls-key.pem'),
+    masterKey: join(dataDir, 'master.key'),
+    reports: join(dataDir, 'reports'),
+    kubectlCache: join(dataDir, 'kube-cache'),
+  };
+}
+
+export type DataPaths = ReturnType<typeof prepareDataDir>;
+
+/** Writes a small secret file atomically with mode 0600. */
+export function writeSecretFile(path: string, content: string): void {
+  const temporary = `${path}.tmp`;
+  writeFileSync(temporary, content, { mode: 0o600 });
+  chmodSync(temporary, 0o600);
+  renameSync(temporary, path);
+}
+
+/** Reads a file's trimmed text, or undefined when it does not exist. */
+export function readOptional(path: string): string | undefined {
+  return existsSync(path) ? readFileSync(path, 'utf8').trim() : undefined;
+}

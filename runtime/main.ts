@@ -1,0 +1,158 @@
+import packageJson from '../package.json' with { type: 'json' };
+import { buildOpenApiDocument } from '../handlers/openapi';
+import { ROUTES } from '../handlers/routes';
+import { DatabaseFileError } from '../storage/database';
+import { createApp } from './app';
+import { parseCommandLine, UsageError, type CommandSpec } from './cli';
+import { ConfigError, loadConfig, type Config } from './config';
+import { prepareDataDir } from './data-dir';
+import { createLogger } from './logger';
+import { startServer } from './server';
+import { loadTlsPair } from './tls';
+import { loadToken, rotateToken } from './token';
+
+const VERSION: string = packageJson.version;
+
+const COMMON_VALUES = ['data-dir'];
+const COMMANDS: Record<string, CommandSpec> = {
+  serve: {
+    summary: 'Serve the HTTPS API (the default command)',
+    usage: 'cws serve [--host H] [--port N] [--data-dir DIR] [--demo]',
+    values: ['host', 'port', ...COMMON_VALUES],
+    switches: ['demo'],
+  },
+  token: {
+    summary: 'Print the API token (--rotate replaces it)',
+    usage: 'cws token [--rotate] [--data-dir DIR]',
+    values: COMMON_VALUES,
+    switches: ['rotate'],
+  },
+  version: { summary: 'Print the version', usage: 'cws version', values: [], switches: [] },
+  openapi: {
+    summary: 'Print the OpenAPI document',
+    usage: 'cws openapi',
+    values: [],
+    switches: [],
+  },
+  help: { summary: 'Show this help', usage: 'cws help', values: [], switches: [] },
+};
+
+/** Runs the CLI and returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const line = parseCommandLine(argv, COMMANDS, 'serve');
+    if (line.flags.help) return printHelp(line.command);
+    switch (line.command) {
+      case 'version':
+        console.log(`cws ${VERSION}`);
+        return 0;
+      case 'openapi':
+        console.log(JSON.stringify(buildOpenApiDocument(ROUTES, VERSION), null, 2));
+        return 0;
+      case 'help':
+        return printHelp();
+      case 'token':
+        return printToken(loadConfig(line.flags), line.flags.rotate === true);
+      default:
+        return await serve(loadConfig(line.flags));
+    }
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ConfigError) {
+      console.error(`cws: ${error.message}`);
+      return 2;
+    }
+    if (error instanceof DatabaseFileError) {
+      console.error(
+        `cws: ${error.message}\nThe file was left untouched. Move it aside (or restore a backup) and start again.`,
+      );
+      return 1;
+    }
+    throw error;
+  }
+}
+
+function printHelp(command?: string): number {
+  if (command && command !== 'help') {
+    const spec = COMMANDS[command] as CommandSpec;
+    console.log(`${spec.summary}\n\nusage: ${spec.usage}`);
+    return 0;
+  }
+  const lines = Object.entries(COMMANDS).map(
+    ([name, spec]) => `  ${name.padEnd(9)} ${spec.summary}`,
+  );
+  console.log(
+    `cws ${VERSION}: finds and prices cloud waste\n\nusage: cws <command> [flags]\n\n${lines.join('\n')}\n\nRun "cws <command> --help" for a command's flags.`,
+  );
+  return 0;
+}
+
+function printToken(config: Config, rotate: boolean): number {
+  const paths = prepareDataDir(config.dataDir);
+  if (rotate) {
+    console.log(rotateToken(paths.token));
+    if (config.tokenOverride)
+      console.error('cws: note: CWS_TOKEN is set and overrides the stored token');
+    return 0;
+  }
+  console.log(loadToken(paths.token, config.tokenOverride).token);
+  return 0;
+}
+
+async function serve(config: Config): Promise<number> {
+  const logger = createLogger(config.logFormat);
+  const paths = prepareDataDir(config.dataDir);
+  const tls = await loadTlsPair({
+    certPath: config.tlsCert,
+    keyPath: config.tlsKey,
+    ownCertPath: paths.tlsCert,
+    ownKeyPath: paths.tlsKey,
+    extraSans: config.tlsSans,
+  });
+  // The token is read at each check so `cws token --rotate` takes effect without a restart.
+  let { token, created } = loadToken(paths.token, config.tokenOverride);
+  const app = await createApp({
+    config,
+    logger,
+    databasePath: paths.database,
+    token: () => token,
+    info: { version: VERSION, base_url: '', self_signed_tls: tls.selfSigned },
+  });
+  const server = startServer(app, { host: config.host, port: config.port, tls, logger });
+  app.services.app.base_url = server.url;
+  await app.recover();
+  const reload = setInterval(() => {
+    if (!config.tokenOverride) token = loadToken(paths.token).token;
+  }, 2000);
+  if (created)
+    process.stderr.write(`\nAPI token (shown once; \`cws token\` prints it again):\n${token}\n\n`);
+  logger.info('listening', {
+    url: server.url,
+    data_dir: config.dataDir,
+    demo: config.demo,
+    version: VERSION,
+  });
+
+  await new Promise<void>((resolve) => {
+    const shutdown = (signal: string) => {
+      logger.info('shutting down', { signal });
+      resolve();
+    };
+    process.once('SIGINT', () => shutdown('SIGINT'));
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+  });
+  clearInterval(reload);
+  await server.stop();
+  await app.close();
+  logger.info('stopped');
+  return 0;
+}
+
+if (import.meta.main) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error) => {
+      console.error('cws: unexpected error', error);
+      process.exit(1);
+    },
+  );
+}
