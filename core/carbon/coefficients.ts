@@ -113,5 +113,19 @@ export const GRID_FACTORS_T_PER_KWH: Record<Provider, Record<string, number>> = 
     'us-west-1': 0.000322167,
     'us-east-1': 0.000379069,
   },
-  kubernetes: {},
+  // Cluster nodes carry their cloud's region label: the regions the Kubernetes price table lists,
+  // with the factors above for AWS and Azure and the methodology's GCP grid factors.
+  kubernetes: {
+    'us-east-1': 0.000379069,
+    'us-east-2': 0.000410608,
+    'us-west-2': 0.000322167,
+    'eu-west-1': 0.0002786,
+    'eu-central-1': 0.000338,
+    eastus: 0.000379069,
+    eastus2: 0.000379069,
+    westeurope: 0.0003284,
+    'us-central1': 0.000454,
+    'us-east1': 0.00048,
+    'europe-west1': 0.000212,
+  },
 };
