@@ -70,6 +70,12 @@ export const ERROR_CATALOGUE = {
     title: 'Credentials incomplete or malformed',
     remedy: 'Send every required credential field for the provider.',
   },
+  'secret.unreadable': {
+    http_status: 409,
+    title: 'Stored secret cannot be decrypted',
+    remedy:
+      'The master key changed: restore CWS_MASTER_KEY or master.key, or enter the secret again.',
+  },
   'scan.unknown_accounts': {
     http_status: 400,
     title: 'Unknown accounts selected',

@@ -14,6 +14,7 @@ export function prepareDataDir(dataDir: string) {
     masterKey: join(dataDir, 'master.key'),
     reports: join(dataDir, 'reports'),
     kubectlCache: join(dataDir, 'kube-cache'),
+    lock: join(dataDir, 'cws.lock'),
   };
 }
 

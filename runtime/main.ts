@@ -2,13 +2,17 @@ import packageJson from '../package.json' with { type: 'json' };
 import { buildOpenApiDocument } from '../handlers/openapi';
 import { ROUTES } from '../handlers/routes';
 import { DatabaseFileError } from '../storage/database';
-import { createApp } from './app';
-import { parseCommandLine, UsageError, type CommandSpec } from './cli';
+import { createApp, type App } from './app';
+import { parseCommandLine, UsageError, type CommandLine, type CommandSpec } from './cli';
+import { acquireDataDirLock } from './lock';
+import { runScanCommand, SCAN_FORMATS, type ScanFormat } from './scan-command';
 import { ConfigError, loadConfig, type Config } from './config';
 import { prepareDataDir } from './data-dir';
-import { createLogger } from './logger';
+import { createLogger, type Logger } from './logger';
 import { startServer } from './server';
 import { loadTlsPair } from './tls';
+import { loadMasterKey } from './master-key';
+import { serveMcpOverStdio } from './mcp-stdio';
 import { loadToken, rotateToken } from './token';
 
 const VERSION: string = packageJson.version;
@@ -26,6 +30,19 @@ const COMMANDS: Record<string, CommandSpec> = {
     usage: 'cws token [--rotate] [--data-dir DIR]',
     values: COMMON_VALUES,
     switches: ['rotate'],
+  },
+  scan: {
+    summary: 'Run one scan in-process and print its findings',
+    usage: 'cws scan [--demo] [--account ID]... [--region R]... [--format table|json|csv] [--data-dir DIR]',
+    values: ['account', 'region', 'format', ...COMMON_VALUES],
+    switches: ['demo'],
+    repeatable: ['account', 'region'],
+  },
+  mcp: {
+    summary: 'Serve the MCP tools over stdio (for desktop agents)',
+    usage: 'cws mcp [--data-dir DIR]',
+    values: COMMON_VALUES,
+    switches: [],
   },
   version: { summary: 'Print the version', usage: 'cws version', values: [], switches: [] },
   openapi: {
@@ -53,6 +70,10 @@ export async function main(argv: string[]): Promise<number> {
         return printHelp();
       case 'token':
         return printToken(loadConfig(line.flags), line.flags.rotate === true);
+      case 'scan':
+        return await scanOnce(loadConfig(line.flags), line);
+      case 'mcp':
+        return await serveMcpOverStdio(loadConfig(line.flags), { version: VERSION, holdDataDir });
       default:
         return await serve(loadConfig(line.flags));
     }
@@ -98,9 +119,53 @@ function printToken(config: Config, rotate: boolean): number {
   return 0;
 }
 
+async function scanOnce(config: Config, line: CommandLine): Promise<number> {
+  const format = (line.flags.format ?? 'table') as ScanFormat;
+  if (!SCAN_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${SCAN_FORMATS.join(', ')}`);
+  const paths = prepareDataDir(config.dataDir);
+  const lock = holdDataDir(paths.lock);
+  const app = await createApp({
+    config,
+    logger: createLogger(config.logFormat, (text) => process.stderr.write(text)),
+    databasePath: paths.database,
+    kubectlCacheDir: paths.kubectlCache,
+    reportsDir: paths.reports,
+    masterKey: loadMasterKey(config.masterKey, paths.masterKey),
+    token: () => '',
+    info: { version: VERSION, base_url: '', self_signed_tls: false },
+  });
+  try {
+    await app.recover();
+    return await runScanCommand(
+      app,
+      {
+        ...(line.flags.demo ? { demo_mode: true } : {}),
+        ...(line.lists.account?.length ? { selected_accounts: line.lists.account } : {}),
+        ...(line.lists.region?.length ? { regions: line.lists.region } : {}),
+      },
+      format,
+    );
+  } finally {
+    await app.close();
+    lock.release();
+  }
+}
+
+/** Takes the data directory for this process, or explains who holds it. */
+function holdDataDir(path: string): { release(): void } {
+  const lock = acquireDataDirLock(path);
+  if ('heldBy' in lock) {
+    throw new UsageError(
+      `the data directory is in use by process ${lock.heldBy} (a running server?); use its API, or stop it first`,
+    );
+  }
+  return lock;
+}
+
 async function serve(config: Config): Promise<number> {
   const logger = createLogger(config.logFormat);
   const paths = prepareDataDir(config.dataDir);
+  const lock = holdDataDir(paths.lock);
   const tls = await loadTlsPair({
     certPath: config.tlsCert,
     keyPath: config.tlsKey,
@@ -114,12 +179,16 @@ async function serve(config: Config): Promise<number> {
     config,
     logger,
     databasePath: paths.database,
+    kubectlCacheDir: paths.kubectlCache,
+    reportsDir: paths.reports,
+    masterKey: loadMasterKey(config.masterKey, paths.masterKey),
     token: () => token,
     info: { version: VERSION, base_url: '', self_signed_tls: tls.selfSigned },
   });
   const server = startServer(app, { host: config.host, port: config.port, tls, logger });
   app.services.app.base_url = server.url;
   await app.recover();
+  await app.scheduler.start();
   const reload = setInterval(() => {
     if (!config.tokenOverride) token = loadToken(paths.token).token;
   }, 2000);
@@ -131,6 +200,7 @@ async function serve(config: Config): Promise<number> {
     demo: config.demo,
     version: VERSION,
   });
+  if (config.demo) await startDemoScan(app, logger);
 
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string) => {
@@ -143,8 +213,22 @@ async function serve(config: Config): Promise<number> {
   clearInterval(reload);
   await server.stop();
   await app.close();
+  lock.release();
   logger.info('stopped');
   return 0;
+}
+
+/**
+ * The README's `cws serve --demo`: a fresh database gets one demo scan at start, so findings and
+ * reports answer at once. A failure is logged and the server keeps serving.
+ */
+async function startDemoScan(app: App, logger: Logger): Promise<void> {
+  try {
+    const scanId = await app.startDemo();
+    if (scanId) logger.info('demo scan started', { scan_id: scanId });
+  } catch (error) {
+    logger.error('demo scan could not start', { cause: String((error as Error)?.stack ?? error) });
+  }
 }
 
 if (import.meta.main) {

@@ -73,4 +73,117 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'reports and notification channels',
+    sql: `
+      CREATE TABLE reports (
+        id TEXT PRIMARY KEY,
+        scan_id TEXT NOT NULL,
+        format TEXT NOT NULL,
+        filename TEXT NOT NULL,
+        content_type TEXT NOT NULL,
+        size_bytes INTEGER NOT NULL,
+        include_esg INTEGER NOT NULL DEFAULT 0,
+        path TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX reports_order ON reports (created_at, id);
+      CREATE INDEX reports_scan ON reports (scan_id);
+      CREATE TABLE notification_channels (
+        id TEXT PRIMARY KEY,
+        type TEXT NOT NULL,
+        name TEXT NOT NULL,
+        config TEXT NOT NULL,
+        trigger_mode TEXT,
+        min_savings REAL,
+        min_findings INTEGER,
+        is_active INTEGER NOT NULL DEFAULT 1,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        last_delivery TEXT
+      );
+      CREATE INDEX notification_channels_order ON notification_channels (created_at, id);
+    `,
+  },
+  {
+    version: 3,
+    name: 'schedules, webhooks and webhook deliveries',
+    sql: `
+      CREATE TABLE schedules (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        enabled INTEGER NOT NULL DEFAULT 1,
+        run_at INTEGER,
+        interval_minutes INTEGER,
+        timezone TEXT NOT NULL DEFAULT 'UTC',
+        cron TEXT,
+        scan TEXT NOT NULL DEFAULT '{}',
+        next_run_at INTEGER,
+        last_run_at INTEGER,
+        last_scan_id TEXT,
+        last_error TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE INDEX schedules_order ON schedules (created_at, id);
+      CREATE INDEX schedules_next_run ON schedules (enabled, next_run_at);
+      CREATE TABLE webhooks (
+        id TEXT PRIMARY KEY,
+        name TEXT,
+        url TEXT NOT NULL,
+        events TEXT NOT NULL,
+        is_active INTEGER NOT NULL DEFAULT 1,
+        secret TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE INDEX webhooks_order ON webhooks (created_at, id);
+      CREATE TABLE webhook_deliveries (
+        id TEXT PRIMARY KEY,
+        webhook_id TEXT NOT NULL REFERENCES webhooks (id) ON DELETE CASCADE,
+        event TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT,
+        last_status_code INTEGER,
+        last_error TEXT,
+        created_at TEXT NOT NULL,
+        delivered_at TEXT
+      );
+      CREATE INDEX webhook_deliveries_log ON webhook_deliveries (webhook_id, created_at, id);
+      CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at);
+    `,
+  },
+  {
+    version: 4,
+    name: 'cloud accounts and proxy profiles',
+    sql: `
+      CREATE TABLE proxies (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        url TEXT NOT NULL,
+        username TEXT,
+        password_sealed TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE INDEX proxies_order ON proxies (created_at, id);
+      CREATE TABLE cloud_accounts (
+        id TEXT PRIMARY KEY,
+        provider TEXT NOT NULL,
+        name TEXT NOT NULL,
+        credentials_sealed TEXT NOT NULL,
+        credentials_masked TEXT NOT NULL,
+        timeout_seconds INTEGER,
+        policy_custom TEXT,
+        proxy_profile_id TEXT REFERENCES proxies (id) ON DELETE RESTRICT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE INDEX cloud_accounts_order ON cloud_accounts (created_at, id);
+      CREATE INDEX cloud_accounts_proxy ON cloud_accounts (proxy_profile_id);
+    `,
+  },
 ];

@@ -2,28 +2,36 @@ import type { SettingsRepository } from '../core/repositories';
 import { SETTINGS_DEFAULTS, type SettingsKey, type SettingsOf } from '../core/settings';
 import type { Store } from './database';
 
-/** Settings documents as JSON rows keyed by name, merged over their defaults on read. */
+/**
+ * Settings documents as JSON rows keyed by name, merged over their defaults on read. Reads are
+ * on nearly every request, so parsed documents are cached; this repository is the only writer of
+ * the table (one process owns the data directory), so writing through keeps the cache exact.
+ */
 export function createSettingsRepository(store: Store): SettingsRepository {
+  const cache = new Map<string, unknown>();
+  const readJson = <T>(key: string): T | undefined => {
+    if (!cache.has(key)) {
+      const row = store.get<{ value: string }>('SELECT value FROM settings WHERE key = ?', [key]);
+      cache.set(key, row ? JSON.parse(row.value) : undefined);
+    }
+    return structuredClone(cache.get(key)) as T | undefined;
+  };
+  // The cache changes in the same synchronous step as the row, so a read-modify-write that
+  // follows sees it even before the flush lands.
+  const write = (key: string, value: unknown) =>
+    store.write(() => {
+      upsert(store, key, value);
+      cache.set(key, structuredClone(value));
+    });
   return {
     read<K extends SettingsKey>(key: K): SettingsOf<K> {
-      const stored = readJson<Partial<SettingsOf<K>>>(store, key) ?? {};
+      const stored = readJson<Partial<SettingsOf<K>>>(key) ?? {};
       return { ...SETTINGS_DEFAULTS[key], ...stored } as SettingsOf<K>;
     },
-    write(key, value) {
-      return store.write(() => upsert(store, key, value));
-    },
-    readDocument<T>(key: string) {
-      return readJson<T>(store, key);
-    },
-    writeDocument(key, value) {
-      return store.write(() => upsert(store, key, value));
-    },
+    write,
+    readDocument: readJson,
+    writeDocument: write,
   };
-}
-
-function readJson<T>(store: Store, key: string): T | undefined {
-  const row = store.get<{ value: string }>('SELECT value FROM settings WHERE key = ?', [key]);
-  return row ? (JSON.parse(row.value) as T) : undefined;
 }
 
 function upsert(store: Store, key: string, value: unknown): void {

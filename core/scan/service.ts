@@ -93,6 +93,7 @@ export function createScanService(deps: ScanServiceDependencies): ScanService {
       const { monthly_scan_limit } = deps.settings.read('quota');
       if (
         monthly_scan_limit !== null &&
+        !isDemoOnly(plan.accounts) &&
         deps.scans.countTowardQuota(quotaPeriodStart(now)) + active >= monthly_scan_limit
       ) {
         throw new CwsError(
@@ -167,7 +168,7 @@ export function createScanService(deps: ScanServiceDependencies): ScanService {
         onProgress: (progress) => setProgress(scanId, progress),
       });
 
-      await finish(scanId, outcome, general.currency, general.currency_rates);
+      await finish(scanId, outcome, general.currency, general.currency_rates, isDemoOnly(accounts));
     },
 
     async cancel(scanId) {
@@ -247,6 +248,7 @@ export function createScanService(deps: ScanServiceDependencies): ScanService {
     outcome: RunOutcome,
     currency: string,
     rates: Record<string, number>,
+    demoOnly: boolean,
   ) {
     const now = deps.clock();
     setProgress(scanId, { ...terminalProgress(scanId), phase: 'saving' });
@@ -281,7 +283,7 @@ export function createScanService(deps: ScanServiceDependencies): ScanService {
             : status === 'canceled'
               ? 'canceled'
               : null,
-        counted_toward_quota: succeeded > 0 && !outcome.canceled,
+        counted_toward_quota: succeeded > 0 && !outcome.canceled && !demoOnly,
       },
       findings,
     );
@@ -318,6 +320,16 @@ export function createScanService(deps: ScanServiceDependencies): ScanService {
       firstSeen: deps.findings.firstSeen(keys),
     });
   }
+}
+
+/**
+ * True when every account a scan visits is the embedded demo cloud. The quota meters scans of real
+ * clouds: a demo scan (`demo_mode`, demo account ids, the `--demo` start-up scan) calls no cloud
+ * API, so it neither counts toward the monthly quota nor is refused by it. A scan that mixes demo
+ * and real accounts counts like any other.
+ */
+export function isDemoOnly(accounts: ScanAccount[]): boolean {
+  return accounts.length > 0 && accounts.every((account) => account.source === 'demo');
 }
 
 /** Progress of a stored scan that is not running in this process. */

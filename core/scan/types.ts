@@ -5,7 +5,8 @@ export const SCAN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cance
 export type ScanStatus = (typeof SCAN_STATUSES)[number];
 export const TERMINAL_STATUSES: readonly ScanStatus[] = ['completed', 'failed', 'canceled'];
 
-export type TriggerSource = 'api' | 'schedule' | 'cli' | 'mcp';
+/** Who started a scan; `startup` is the demo scan `cws serve --demo` runs on a fresh database. */
+export type TriggerSource = 'api' | 'schedule' | 'cli' | 'mcp' | 'startup';
 
 /** The body of POST /v1/scans, after validation. */
 export interface ScanRequest {

@@ -10,7 +10,8 @@ const TagPair = v.pipe(
   v.maxLength(256, 'must be at most 256 characters'),
 );
 
-const PolicyPatchFields = {
+/** The thresholds a policy may set; cloud accounts' `policy_custom` takes the same fields. */
+export const PolicyPatchFields = {
   stopped_instance_days: v.optional(boundedInteger(1, 3650)),
   snapshot_age_days: v.optional(boundedInteger(1, 3650)),
   ami_age_days: v.optional(boundedInteger(1, 3650)),

@@ -1,7 +1,7 @@
 import type { Provider, ProviderScanner } from '../../core/model';
-import { createApp, type App } from '../../runtime/app';
+import { createApp, type App, type AppOptions } from '../../runtime/app';
 import { loadConfig, type Config } from '../../runtime/config';
-import { silentLogger } from '../../runtime/logger';
+import { silentLogger, type Logger } from '../../runtime/logger';
 
 /** The token every in-process test app accepts. */
 export const TEST_TOKEN = 'cws_test_token';
@@ -34,6 +34,21 @@ export async function createTestApp(
     clock?: () => Date;
     scanners?: Partial<Record<Provider, ProviderScanner>>;
     databasePath?: string;
+    /** kubectl's discovery cache; absent means the app makes a temporary one on first use. */
+    kubectlCacheDir?: string;
+    /** Where reports are written; absent means the app makes (and removes) a temporary one. */
+    reportsDir?: string;
+    /** Replaces the silent logger (tests that check what gets logged). */
+    logger?: Logger;
+    /** Azure / Alibaba client settings (the fakes' CA, short retries). */
+    providerOptions?: AppOptions['providerOptions'];
+    /** The key sealing stored secrets; absent means a random one. */
+    masterKey?: Uint8Array;
+    /** Scheduler and webhook options: a manual timer, retry policy, concurrency, sender. */
+    background?: Pick<
+      AppOptions,
+      'timer' | 'webhookRetry' | 'webhookConcurrency' | 'webhookSender'
+    >;
   } = {},
 ): Promise<TestApp> {
   const env = options.env ?? {
@@ -44,13 +59,18 @@ export async function createTestApp(
   const config = { ...loadConfig({}, { ...env, CWS_LOG_FORMAT: 'json' }), ...options.config };
   const app = await createApp({
     config,
-    logger: silentLogger,
+    logger: options.logger ?? silentLogger,
     databasePath: options.databasePath,
     token: () => TEST_TOKEN,
     info: { version: 'test', base_url: 'https://127.0.0.1:0', self_signed_tls: true },
     clock: options.clock,
     env,
     scanners: options.scanners,
+    providerOptions: options.providerOptions,
+    masterKey: options.masterKey,
+    kubectlCacheDir: options.kubectlCacheDir,
+    reportsDir: options.reportsDir,
+    ...options.background,
   });
   const call = (
     method: string,

@@ -1,0 +1,83 @@
+import type { Page, PageRequest } from '../pagination';
+
+/** Events a webhook can subscribe to (CONTRACT.md "Webhooks"). */
+export const WEBHOOK_EVENTS = [
+  'scan.started',
+  'scan.completed',
+  'scan.failed',
+  'scan.canceled',
+  'report.generated',
+  'webhook.test',
+] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+/** A webhook as the domain sees it; `secret` is plain text here and encrypted at rest. */
+export interface WebhookRecord {
+  id: string;
+  name: string | null;
+  url: string;
+  events: WebhookEvent[];
+  is_active: boolean;
+  /** Null when there is none, or when the stored one cannot be decrypted (see has_secret). */
+  secret: string | null;
+  has_secret: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/** One event on its way to one webhook, with the history of its attempts. */
+export interface WebhookDelivery {
+  id: string;
+  webhook_id: string;
+  event: WebhookEvent;
+  /** The exact body sent on every attempt; emptied once delivered (the receiver has it). */
+  payload: string;
+  status: DeliveryStatus;
+  attempts: number;
+  next_attempt_at: string | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: string;
+  delivered_at: string | null;
+}
+
+/** Webhooks as stored; the secret is encrypted at rest when a cipher is wired. */
+export interface WebhookRepository {
+  create(webhook: WebhookRecord): Promise<void>;
+  get(id: string): WebhookRecord | undefined;
+  list(page: PageRequest): Page<WebhookRecord>;
+  /** Active webhooks subscribed to the event. */
+  listSubscribed(event: WebhookEvent): WebhookRecord[];
+  update(id: string, patch: Partial<WebhookRecord>): Promise<void>;
+  /** Removes the webhook and its delivery log. */
+  remove(id: string): Promise<boolean>;
+}
+
+/** The outcome of one attempt, as the delivery log keeps it. */
+export type DeliveryAttempt = Pick<
+  WebhookDelivery,
+  'status' | 'attempts' | 'next_attempt_at' | 'last_status_code' | 'last_error' | 'delivered_at'
+>;
+
+/**
+ * The persisted delivery queue. New deliveries are on disk before `enqueue` resolves. Attempt
+ * outcomes are applied at once in memory and reach disk at the next `persist()` (the worker calls
+ * it at most about once a second): a storm of deliveries must not turn into a storm of whole-file
+ * writes. A crash in that window only re-sends; receivers de-duplicate on `X-CWS-Delivery`.
+ */
+export interface DeliveryRepository {
+  enqueue(deliveries: WebhookDelivery[]): Promise<void>;
+  get(id: string): WebhookDelivery | undefined;
+  listForWebhook(webhookId: string, page: PageRequest): Page<WebhookDelivery>;
+  /** Pending deliveries due at `now` (RFC 3339), oldest due first, skipping `exclude`. */
+  listDue(now: string, limit: number, exclude: ReadonlySet<string>): WebhookDelivery[];
+  /** The soonest `next_attempt_at` of a pending delivery not in `exclude`. */
+  soonestDue(exclude: ReadonlySet<string>): string | undefined;
+  recordAttempt(id: string, attempt: DeliveryAttempt): void;
+  persist(): Promise<void>;
+  /** Keeps the newest `keep` finished deliveries of each webhook; pending ones always stay. */
+  prune(keep: number): void;
+}
