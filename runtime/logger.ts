@@ -8,27 +8,43 @@ export interface Logger {
   error(message: string, fields?: LogFields): void;
 }
 
-/** Builds a logger writing to a stream (stdout by default). */
+/**
+ * Builds a logger writing to a stream (stdout by default). Lines logged in the same turn of the
+ * event loop go out in one write: under load that is one system call per burst instead of one per
+ * request. `flush` writes what is pending at once (before exit).
+ */
 export function createLogger(
   format: 'json' | 'text',
-  write: (line: string) => void = (line) => process.stdout.write(line),
-): Logger {
+  write: (text: string) => void = (text) => process.stdout.write(text),
+): Logger & { flush(): void } {
+  let pending: string[] = [];
+  const flush = () => {
+    if (!pending.length) return;
+    const text = pending.join('');
+    pending = [];
+    write(text);
+  };
+  const queue = (line: string) => {
+    if (!pending.length) setImmediate(flush);
+    pending.push(line);
+  };
   const emit = (level: string, message: string, fields: LogFields = {}) => {
     const time = new Date().toISOString();
     if (format === 'json') {
-      write(`${JSON.stringify({ time, level, msg: message, ...fields })}\n`);
+      queue(`${JSON.stringify({ time, level, msg: message, ...fields })}\n`);
       return;
     }
     const rest = Object.entries(fields)
       .filter(([, value]) => value !== undefined)
       .map(([key, value]) => `${key}=${value}`)
       .join(' ');
-    write(`${time} ${level.toUpperCase().padEnd(5)} ${message}${rest ? ` ${rest}` : ''}\n`);
+    queue(`${time} ${level.toUpperCase().padEnd(5)} ${message}${rest ? ` ${rest}` : ''}\n`);
   };
   return {
     info: (message, fields) => emit('info', message, fields),
     warn: (message, fields) => emit('warn', message, fields),
     error: (message, fields) => emit('error', message, fields),
+    flush,
   };
 }
 

@@ -215,6 +215,7 @@ async function serve(config: Config): Promise<number> {
   await app.close();
   lock.release();
   logger.info('stopped');
+  logger.flush();
   return 0;
 }
 

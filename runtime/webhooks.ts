@@ -38,7 +38,7 @@ export function wireWebhookEvents(options: {
     );
   const scanData = (scanId: string) => {
     const scan = scans.get(scanId);
-    return scan ? presentScan(scan, settings.read('general')) : { scan_id: scanId };
+    return scan ? summarizeScan(presentScan(scan, settings.read('general'))) : { scan_id: scanId };
   };
   const unsubscribers = DELIVERED_EVENTS.map((event) =>
     bus.subscribe(event, (payload) => {
@@ -53,4 +53,22 @@ export function wireWebhookEvents(options: {
     }),
   );
   return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
+}
+
+/**
+ * The scan as a delivery carries it: the totals and each account's outcome, without the per-check
+ * errors and warnings (GET /v1/scans/{id} has them). Small bodies keep the queue small.
+ */
+function summarizeScan(scan: ReturnType<typeof presentScan>): Record<string, unknown> {
+  const { accounts, ...totals } = scan;
+  return {
+    ...totals,
+    accounts: accounts.map(({ account_id, provider, status, findings, checks_failed }) => ({
+      account_id,
+      provider,
+      status,
+      findings,
+      checks_failed,
+    })),
+  };
 }

@@ -1,10 +1,11 @@
 import type { SqlValue } from 'sql.js';
 import { toPage } from '../core/pagination';
 import type {
+  DeliveryAttempt,
   DeliveryRepository,
+  DeliveryStatus,
   WebhookDelivery,
   WebhookEvent,
-  DeliveryStatus,
 } from '../core/webhooks/types';
 import type { Row, Store } from './database';
 
@@ -12,7 +13,7 @@ const COLUMNS = [
   'id',
   'webhook_id',
   'event',
-  'payload',
+  'payload_id',
   'status',
   'attempts',
   'next_attempt_at',
@@ -22,26 +23,38 @@ const COLUMNS = [
   'delivered_at',
 ] as const;
 
+/** Deliveries with the body of their payload while one is kept. */
+const SELECT_DELIVERIES = `SELECT d.*, coalesce(p.body, '') AS payload FROM webhook_deliveries d
+  LEFT JOIN webhook_payloads p ON p.id = d.payload_id`;
+
 /**
- * The webhook delivery queue and log in webhook_deliveries. The log lists newest first; the queue
- * takes pending rows by next_attempt_at. Attempt outcomes are written without a flush of their
- * own (see DeliveryRepository): `persist()` makes them durable.
+ * The webhook delivery queue and log: webhook_deliveries, one row per event and webhook, and
+ * webhook_payloads, one body per event shared by its deliveries and dropped once none of them is
+ * pending (the file is written whole: it stays small). The log lists newest first; the queue
+ * takes pending rows by next_attempt_at. Changes are written without a flush of their own (see
+ * DeliveryRepository): `persist()` makes them durable.
  */
 export function createDeliveryRepository(store: Store): DeliveryRepository {
   return {
-    enqueue(deliveries) {
-      return store.write(() => {
-        for (const delivery of deliveries) {
+    enqueue(payload, deliveries) {
+      if (!deliveries.length) return;
+      const row = `(${COLUMNS.map(() => '?').join(', ')})`;
+      transaction(store, () => {
+        if (payload) {
           store.run(
-            `INSERT INTO webhook_deliveries (${COLUMNS.join(', ')})
-             VALUES (${COLUMNS.map(() => '?').join(', ')})`,
-            COLUMNS.map((column) => delivery[column] as SqlValue),
+            'INSERT INTO webhook_payloads (id, event, body, created_at) VALUES (?, ?, ?, ?)',
+            [payload.id, payload.event, payload.body, payload.created_at],
           );
         }
+        store.run(
+          `INSERT INTO webhook_deliveries (${COLUMNS.join(', ')})
+           VALUES ${deliveries.map(() => row).join(', ')}`,
+          deliveries.flatMap((delivery) => COLUMNS.map((column) => delivery[column] as SqlValue)),
+        );
       });
     },
     get(id) {
-      const row = store.get('SELECT * FROM webhook_deliveries WHERE id = ?', [id]);
+      const row = store.get(`${SELECT_DELIVERIES} WHERE d.id = ?`, [id]);
       return row ? fromRow(row) : undefined;
     },
     listForWebhook(webhookId, { limit, after }) {
@@ -56,13 +69,17 @@ export function createDeliveryRepository(store: Store): DeliveryRepository {
              ORDER BY created_at DESC, id DESC LIMIT ?`,
             [webhookId, limit + 1],
           );
-      return toPage(rows.map(fromRow), limit, (d) => ({ key: d.created_at, id: d.id }));
+      return toPage(
+        rows.map((row) => fromRow({ ...row, payload: '' })),
+        limit,
+        (d) => ({ key: d.created_at, id: d.id }),
+      );
     },
     listDue(now, limit, exclude) {
-      // Over-fetch by the number in flight so that excluding them still fills the page.
+      // Over-fetch by the number excluded so that leaving them out still fills the page.
       const rows = store.all(
-        `SELECT * FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ?
-         ORDER BY next_attempt_at, id LIMIT ?`,
+        `${SELECT_DELIVERIES} WHERE d.status = 'pending' AND d.next_attempt_at <= ?
+         ORDER BY d.next_attempt_at, d.id LIMIT ?`,
         [now, limit + exclude.size],
       );
       return rows
@@ -72,49 +89,84 @@ export function createDeliveryRepository(store: Store): DeliveryRepository {
     },
     soonestDue(exclude) {
       const ids = [...exclude];
-      // Walks the (status, next_attempt_at) index and stops at the first row not in flight.
+      // Walks the (status, next_attempt_at) index and stops at the first row not excluded.
       const row = store.get<{ at: string }>(
         `SELECT next_attempt_at AS at FROM webhook_deliveries WHERE status = 'pending'
          ${ids.length ? `AND id NOT IN (${ids.map(() => '?').join(', ')})` : ''}
-         ORDER BY next_attempt_at LIMIT 1`,
+         ORDER BY next_attempt_at, id LIMIT 1`,
         ids,
       );
       return row?.at;
     },
-    recordAttempt(id, attempt) {
-      // A delivered body is dropped: the receiver has it, and the file stays small.
-      store.run(
-        `UPDATE webhook_deliveries SET status = ?, attempts = ?, next_attempt_at = ?,
-           last_status_code = ?, last_error = ?, delivered_at = ?,
-           payload = CASE WHEN ? = 'delivered' THEN '' ELSE payload END
-         WHERE id = ?`,
-        [
-          attempt.status,
-          attempt.attempts,
-          attempt.next_attempt_at,
-          attempt.last_status_code,
-          attempt.last_error,
-          attempt.delivered_at,
-          attempt.status,
-          id,
-        ],
-      );
+    recordAttempts(outcomes) {
+      if (!outcomes.length) return;
+      // One transaction for the lot: sql.js pays for a rollback journal per transaction.
+      transaction(store, () => {
+        const finished: string[] = [];
+        for (const { id, attempt } of outcomes) {
+          store.run(
+            `UPDATE webhook_deliveries SET status = ?, attempts = ?, next_attempt_at = ?,
+               last_status_code = ?, last_error = ?, delivered_at = ? WHERE id = ?`,
+            [
+              attempt.status,
+              attempt.attempts,
+              attempt.next_attempt_at,
+              attempt.last_status_code,
+              attempt.last_error,
+              attempt.delivered_at,
+              id,
+            ],
+          );
+          if (attempt.status !== 'pending') finished.push(id);
+        }
+        if (finished.length) dropUnusedPayloads(store, finished);
+      });
     },
     persist() {
       return store.commit();
     },
-    prune(keep) {
-      store.run(
-        `DELETE FROM webhook_deliveries WHERE id IN (
-           SELECT id FROM (
-             SELECT id, ROW_NUMBER() OVER (
-               PARTITION BY webhook_id ORDER BY created_at DESC, id DESC) AS position
-             FROM webhook_deliveries WHERE status != 'pending')
-           WHERE position > ?)`,
-        [keep],
-      );
+    prune(webhookIds, keep) {
+      // Per webhook along its log index: find the keep-th newest finished delivery, drop older ones.
+      for (const webhookId of webhookIds) {
+        const boundary = store.get<{ created_at: string; id: string }>(
+          `SELECT created_at, id FROM webhook_deliveries WHERE webhook_id = ? AND status != 'pending'
+           ORDER BY created_at DESC, id DESC LIMIT 1 OFFSET ?`,
+          [webhookId, keep - 1],
+        );
+        if (!boundary) continue;
+        store.run(
+          `DELETE FROM webhook_deliveries WHERE webhook_id = ? AND status != 'pending'
+           AND (created_at, id) < (?, ?)`,
+          [webhookId, boundary.created_at, boundary.id],
+        );
+      }
     },
   };
+}
+
+/** Drops the bodies of these finished deliveries that no pending delivery still needs. */
+function dropUnusedPayloads(store: Store, deliveryIds: string[]): void {
+  const marks = deliveryIds.map(() => '?').join(', ');
+  store.run(
+    `DELETE FROM webhook_payloads WHERE id IN (
+       SELECT payload_id FROM webhook_deliveries WHERE id IN (${marks}))
+     AND NOT EXISTS (
+       SELECT 1 FROM webhook_deliveries WHERE payload_id = webhook_payloads.id
+       AND status = 'pending')`,
+    deliveryIds,
+  );
+}
+
+/** Runs statements as one transaction, without a flush of its own. */
+function transaction(store: Store, work: () => void): void {
+  store.run('BEGIN');
+  try {
+    work();
+    store.run('COMMIT');
+  } catch (error) {
+    store.run('ROLLBACK');
+    throw error;
+  }
 }
 
 function fromRow(row: Row): WebhookDelivery {
@@ -122,7 +174,8 @@ function fromRow(row: Row): WebhookDelivery {
     id: row.id as string,
     webhook_id: row.webhook_id as string,
     event: row.event as WebhookEvent,
-    payload: row.payload as string,
+    payload_id: row.payload_id as string,
+    payload: (row.payload as string | null) ?? '',
     status: row.status as DeliveryStatus,
     attempts: row.attempts as number,
     next_attempt_at: row.next_attempt_at as string | null,

@@ -139,11 +139,17 @@ export const MIGRATIONS: Migration[] = [
         updated_at TEXT NOT NULL
       );
       CREATE INDEX webhooks_order ON webhooks (created_at, id);
+      CREATE TABLE webhook_payloads (
+        id TEXT PRIMARY KEY,
+        event TEXT NOT NULL,
+        body TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
       CREATE TABLE webhook_deliveries (
         id TEXT PRIMARY KEY,
         webhook_id TEXT NOT NULL REFERENCES webhooks (id) ON DELETE CASCADE,
         event TEXT NOT NULL,
-        payload TEXT NOT NULL,
+        payload_id TEXT NOT NULL,
         status TEXT NOT NULL,
         attempts INTEGER NOT NULL DEFAULT 0,
         next_attempt_at TEXT,
@@ -153,7 +159,8 @@ export const MIGRATIONS: Migration[] = [
         delivered_at TEXT
       );
       CREATE INDEX webhook_deliveries_log ON webhook_deliveries (webhook_id, created_at, id);
-      CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at);
+      CREATE INDEX webhook_deliveries_payload ON webhook_deliveries (payload_id, status);
+      CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at, id);
     `,
   },
   {

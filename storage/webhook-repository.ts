@@ -90,7 +90,13 @@ export function createWebhookRepository(store: Store, box?: SecretBox): WebhookR
       return store.write(() => {
         store.run('DELETE FROM webhook_deliveries WHERE webhook_id = ?', [id]);
         store.run('DELETE FROM webhooks WHERE id = ?', [id]);
-        return store.changes() > 0;
+        const removed = store.changes() > 0;
+        // Bodies only this webhook's pending deliveries needed.
+        store.run(
+          `DELETE FROM webhook_payloads WHERE NOT EXISTS (SELECT 1 FROM webhook_deliveries
+             WHERE payload_id = webhook_payloads.id AND status = 'pending')`,
+        );
+        return removed;
       });
     },
   };

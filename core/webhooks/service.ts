@@ -4,9 +4,11 @@ import { signWebhookPayload } from '../notify/webhook-signature';
 import type { Page, PageRequest } from '../pagination';
 import type { AuditRepository } from '../repositories';
 import type {
+  DeliveryAttempt,
   DeliveryRepository,
   WebhookDelivery,
   WebhookEvent,
+  WebhookPayload,
   WebhookRecord,
   WebhookRepository,
 } from './types';
@@ -78,11 +80,15 @@ export interface WebhookService {
   listDeliveries(id: string, page: PageRequest): Page<WebhookDelivery>;
   /** Sends `webhook.test` once, now, without retries; the attempt joins the delivery log. */
   test(id: string): Promise<SendResult>;
-  /** Queues the event for every active webhook subscribed to it; resolves once on disk. */
+  /** Queues the event for every active webhook subscribed to it (on disk within a second). */
   enqueue(event: WebhookEvent, data: Record<string, unknown>): Promise<number>;
-  /** One attempt of a pending delivery; records the outcome and when to retry. */
-  attempt(delivery: WebhookDelivery): Promise<SendResult>;
-  /** Called after deliveries were queued, so the worker wakes. */
+  /**
+   * One attempt of a pending delivery: what the receiver answered, and what the log should now
+   * say (delivered, failed for good, or when to retry). The caller records it, so that the
+   * outcomes of many attempts can be written together.
+   */
+  attempt(delivery: WebhookDelivery): Promise<{ result: SendResult; record: DeliveryAttempt }>;
+  /** Called after the queue changed outside an attempt, so the worker wakes and persists. */
   onEnqueued(listener: () => void): void;
 }
 
@@ -90,8 +96,24 @@ export interface WebhookService {
 export function createWebhookService(deps: WebhookServiceDependencies): WebhookService {
   const listeners: Array<() => void> = [];
   const random = deps.random ?? Math.random;
+  // This service is the only writer of webhooks, so a cache it clears on every change stays
+  // exact; it spares a query (and a decryption) per delivery attempt.
+  const cache = new Map<string, WebhookRecord>();
+  const subscribers = new Map<WebhookEvent, WebhookRecord[]>();
+  const forget = () => {
+    cache.clear();
+    subscribers.clear();
+  };
+  const find = (id: string) => {
+    let webhook = cache.get(id);
+    if (!webhook) {
+      webhook = deps.webhooks.get(id);
+      if (webhook) cache.set(id, webhook);
+    }
+    return webhook;
+  };
   const get = (id: string) => {
-    const webhook = deps.webhooks.get(id);
+    const webhook = find(id);
     if (!webhook) throw new CwsError('resource.not_found', `no webhook ${id}`);
     return webhook;
   };
@@ -112,6 +134,7 @@ export function createWebhookService(deps: WebhookServiceDependencies): WebhookS
         updated_at: now,
       };
       await deps.webhooks.create(webhook);
+      forget();
       await deps.audit.record({
         action: 'webhook.created',
         target: `webhooks/${webhook.id}`,
@@ -129,6 +152,7 @@ export function createWebhookService(deps: WebhookServiceDependencies): WebhookS
         updated_at: deps.clock().toISOString(),
       };
       await deps.webhooks.update(id, changes);
+      forget();
       const webhook = get(id);
       await deps.audit.record({
         action: 'webhook.updated',
@@ -139,9 +163,9 @@ export function createWebhookService(deps: WebhookServiceDependencies): WebhookS
     },
 
     async remove(id) {
-      if (!(await deps.webhooks.remove(id))) {
-        throw new CwsError('resource.not_found', `no webhook ${id}`);
-      }
+      const removed = await deps.webhooks.remove(id);
+      forget();
+      if (!removed) throw new CwsError('resource.not_found', `no webhook ${id}`);
       await deps.audit.record({ action: 'webhook.deleted', target: `webhooks/${id}` });
     },
 
@@ -158,32 +182,39 @@ export function createWebhookService(deps: WebhookServiceDependencies): WebhookS
 
     async test(id) {
       const webhook = get(id);
-      const delivery = newDelivery(webhook, 'webhook.test', {
+      const payload = newPayload('webhook.test', {
         webhook_id: webhook.id,
         message: 'Test delivery from CWS: the signature and headers are those of real events.',
       });
+      const delivery = newDelivery(webhook, payload);
       const result = await send(webhook, delivery, 1);
-      await deps.deliveries.enqueue([
+      deps.deliveries.enqueue(null, [
         {
           ...delivery,
-          payload: result.ok ? '' : delivery.payload,
+          payload: '',
           attempts: 1,
           ...outcome(result, 1, deps.retry.maxAttempts, false),
         },
       ]);
+      listeners.forEach((listener) => listener());
       return result;
     },
 
     async enqueue(event, data) {
-      const targets = deps.webhooks.listSubscribed(event);
+      let targets = subscribers.get(event);
+      if (!targets) subscribers.set(event, (targets = deps.webhooks.listSubscribed(event)));
       if (!targets.length) return 0;
-      await deps.deliveries.enqueue(targets.map((webhook) => newDelivery(webhook, event, data)));
+      const payload = newPayload(event, data);
+      deps.deliveries.enqueue(
+        payload,
+        targets.map((webhook) => newDelivery(webhook, payload)),
+      );
       listeners.forEach((listener) => listener());
       return targets.length;
     },
 
     async attempt(delivery) {
-      const webhook = deps.webhooks.get(delivery.webhook_id);
+      const webhook = find(delivery.webhook_id);
       const attempts = delivery.attempts + 1;
       if (!webhook || !webhook.is_active) {
         const result: SendResult = {
@@ -192,18 +223,15 @@ export function createWebhookService(deps: WebhookServiceDependencies): WebhookS
           duration_ms: 0,
           error: 'webhook deactivated before delivery',
         };
-        deps.deliveries.recordAttempt(delivery.id, {
+        const record = {
           attempts: delivery.attempts,
           ...outcome(result, attempts, attempts, false),
-        });
-        return result;
+        };
+        return { result, record };
       }
       const result = await send(webhook, delivery, attempts);
-      deps.deliveries.recordAttempt(delivery.id, {
-        attempts,
-        ...outcome(result, attempts, deps.retry.maxAttempts, true),
-      });
-      return result;
+      const record = { attempts, ...outcome(result, attempts, deps.retry.maxAttempts, true) };
+      return { result, record };
     },
 
     onEnqueued(listener) {
@@ -211,19 +239,31 @@ export function createWebhookService(deps: WebhookServiceDependencies): WebhookS
     },
   };
 
-  function newDelivery(
-    webhook: WebhookRecord,
-    event: WebhookEvent,
-    data: Record<string, unknown>,
-  ): WebhookDelivery {
+  /**
+   * One occurrence of an event: `{id, event, created_at, data}`, the same bytes for every webhook
+   * and every attempt. Its id names the occurrence; `X-CWS-Delivery` names each delivery of it.
+   */
+  function newPayload(event: WebhookEvent, data: Record<string, unknown>): WebhookPayload {
     const now = deps.clock();
-    const id = newId('dlv', now.getTime());
+    const id = newId('whe', now.getTime());
     const createdAt = now.toISOString();
     return {
       id,
-      webhook_id: webhook.id,
       event,
-      payload: JSON.stringify({ id, event, created_at: createdAt, data }),
+      body: JSON.stringify({ id, event, created_at: createdAt, data }),
+      created_at: createdAt,
+    };
+  }
+
+  function newDelivery(webhook: WebhookRecord, payload: WebhookPayload): WebhookDelivery {
+    const now = deps.clock();
+    const createdAt = now.toISOString();
+    return {
+      id: newId('dlv', now.getTime()),
+      webhook_id: webhook.id,
+      event: payload.event,
+      payload_id: payload.id,
+      payload: payload.body,
       status: 'pending',
       attempts: 0,
       next_attempt_at: createdAt,
@@ -278,7 +318,7 @@ export function createWebhookService(deps: WebhookServiceDependencies): WebhookS
     attempts: number,
     maxAttempts: number,
     retry: boolean,
-  ): Omit<Parameters<DeliveryRepository['recordAttempt']>[1], 'attempts'> {
+  ): Omit<DeliveryAttempt, 'attempts'> {
     const now = deps.clock();
     const error = result.ok ? null : (result.error ?? `receiver answered ${result.status_code}`);
     if (result.ok) {

@@ -28,12 +28,24 @@ export interface WebhookRecord {
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
+/** The body of one event occurrence, shared by its deliveries to every subscribed webhook. */
+export interface WebhookPayload {
+  id: string;
+  event: WebhookEvent;
+  body: string;
+  created_at: string;
+}
+
 /** One event on its way to one webhook, with the history of its attempts. */
 export interface WebhookDelivery {
   id: string;
   webhook_id: string;
   event: WebhookEvent;
-  /** The exact body sent on every attempt; emptied once delivered (the receiver has it). */
+  payload_id: string;
+  /**
+   * The exact body sent on every attempt; empty once the delivery is finished (a body is kept
+   * only while a delivery of it is pending).
+   */
   payload: string;
   status: DeliveryStatus;
   attempts: number;
@@ -63,21 +75,25 @@ export type DeliveryAttempt = Pick<
 >;
 
 /**
- * The persisted delivery queue. New deliveries are on disk before `enqueue` resolves. Attempt
- * outcomes are applied at once in memory and reach disk at the next `persist()` (the worker calls
- * it at most about once a second): a storm of deliveries must not turn into a storm of whole-file
- * writes. A crash in that window only re-sends; receivers de-duplicate on `X-CWS-Delivery`.
+ * The persisted delivery queue. Every change (new deliveries, attempt outcomes, pruning) applies
+ * at once in memory, where every read sees it, and reaches disk at the next `persist()`, which
+ * the delivery worker calls at most about once a second and at shutdown. A storm of events must
+ * not become a storm of whole-file writes (the database file is written whole). A crash can thus
+ * lose the last second of queue changes: events queued in it are not delivered, attempts made in
+ * it are made again (receivers de-duplicate on `X-CWS-Delivery`).
  */
 export interface DeliveryRepository {
-  enqueue(deliveries: WebhookDelivery[]): Promise<void>;
+  /** Queues deliveries of one payload (null: a finished delivery that keeps no body). */
+  enqueue(payload: WebhookPayload | null, deliveries: WebhookDelivery[]): void;
   get(id: string): WebhookDelivery | undefined;
   listForWebhook(webhookId: string, page: PageRequest): Page<WebhookDelivery>;
   /** Pending deliveries due at `now` (RFC 3339), oldest due first, skipping `exclude`. */
   listDue(now: string, limit: number, exclude: ReadonlySet<string>): WebhookDelivery[];
   /** The soonest `next_attempt_at` of a pending delivery not in `exclude`. */
   soonestDue(exclude: ReadonlySet<string>): string | undefined;
-  recordAttempt(id: string, attempt: DeliveryAttempt): void;
+  /** Records the outcomes of attempts, all in one transaction. */
+  recordAttempts(outcomes: Array<{ id: string; attempt: DeliveryAttempt }>): void;
   persist(): Promise<void>;
-  /** Keeps the newest `keep` finished deliveries of each webhook; pending ones always stay. */
-  prune(keep: number): void;
+  /** Keeps the newest `keep` finished deliveries of each named webhook; pending ones stay. */
+  prune(webhookIds: Iterable<string>, keep: number): void;
 }
