@@ -40,7 +40,7 @@ import {
   NotificationPolicyPatch,
   updateNotificationPolicy,
 } from './v1/notifications-policy-update';
-import { createOpenApiHandler } from './v1/openapi-get';
+import { createOpenApiHandler, OpenApiDocumentSchema } from './v1/openapi-get';
 import { GeneralSettingsResponse, getGeneralSettings } from './v1/settings-general-get';
 import { GeneralSettingsPatch, updateGeneralSettings } from './v1/settings-general-update';
 import { getQuota, QuotaResponse } from './v1/settings-quota-get';
@@ -139,6 +139,7 @@ export const ROUTES: RouteSpec[] = [
     handler: createOpenApiHandler(() => ROUTES),
     summary: 'This OpenAPI document',
     group: 'meta',
+    response: OpenApiDocumentSchema,
   },
 
   // Settings and notifications

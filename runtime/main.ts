@@ -236,7 +236,14 @@ if (import.meta.main) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (error) => {
-      console.error('cws: unexpected error', error);
+      const code = (error as NodeJS.ErrnoException)?.code;
+      const message = error instanceof Error ? error.message : String(error);
+      // File-system refusals are the operator's to fix: say which path and why, without a trace.
+      if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOSPC') {
+        console.error(`cws: ${message}`);
+      } else {
+        console.error(`cws: unexpected error: ${error instanceof Error ? error.stack : message}`);
+      }
       process.exit(1);
     },
   );

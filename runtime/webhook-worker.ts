@@ -13,8 +13,10 @@ const MAX_PERSIST_DELAY_MS = 10_000;
 /** Least time between two prunings of the delivery log. */
 const PRUNE_EVERY_MS = 60_000;
 /** Event-loop lag (ms) above which the worker halves its parallelism, and below which it grows. */
-const LAG_HIGH_MS = 1;
-const LAG_LOW_MS = 0.3;
+const LAG_HIGH_MS = 0.4;
+const LAG_LOW_MS = 0.2;
+/** Weight of the newest sample in the smoothed lag. */
+const LAG_WEIGHT = 0.2;
 /** Longest pause between two launches when even one attempt at a time is too much. */
 const MAX_GAP_MS = 64;
 /** On-time samples in a row (5 ms apart) before the worker steps back up. */
@@ -57,6 +59,7 @@ export class WebhookWorker {
   private gapHandle: ReturnType<typeof setTimeout> | undefined;
   private lastLaunchAt = 0;
   private calmSamples = 0;
+  private smoothedLagMs = 0;
   private readonly lag: EventLoopLag;
   private wakeHandle: TimerHandle | undefined;
   private persistHandle: TimerHandle | undefined;
@@ -204,13 +207,16 @@ export class WebhookWorker {
   }
 
   /**
-   * While the event loop runs late, halves the parallelism, then, at one, doubles a pause between
-   * launches; after a run of on-time samples, undoes that one step at a time.
+   * While the event loop runs late (smoothed over the last samples), halves the parallelism, then,
+   * at one, doubles a pause between launches; after a run of on-time samples, undoes that one step
+   * at a time.
    */
   private adapt(lagMs: number): void {
     const before = this.limit;
-    this.calmSamples = lagMs < LAG_LOW_MS ? this.calmSamples + 1 : 0;
-    if (lagMs > LAG_HIGH_MS) {
+    this.smoothedLagMs = (1 - LAG_WEIGHT) * this.smoothedLagMs + LAG_WEIGHT * lagMs;
+    const lag = this.smoothedLagMs;
+    this.calmSamples = lag < LAG_LOW_MS ? this.calmSamples + 1 : 0;
+    if (lag > LAG_HIGH_MS) {
       if (this.limit > 1) this.limit = Math.floor(this.limit / 2);
       else this.gapMs = Math.min(MAX_GAP_MS, Math.max(1, this.gapMs * 2));
     } else if (this.calmSamples >= CALM_SAMPLES) {
@@ -275,7 +281,8 @@ export class WebhookWorker {
   private arm(): void {
     this.options.timer.clear(this.wakeHandle);
     this.wakeHandle = undefined;
-    if (!this.isRunning || this.ready.length) return;
+    // Work already waiting is started by a completion or by the end of the pause, not by a timer.
+    if (!this.isRunning || this.ready.length || this.gapHandle) return;
     if (this.inFlight.size >= this.limit) return;
     const soonest = this.deliveries.soonestDue(this.busyIds());
     if (soonest === undefined) return;
@@ -285,7 +292,7 @@ export class WebhookWorker {
         this.wakeHandle = undefined;
         this.pump();
       },
-      Math.min(Math.max(delay, 0), this.maxSleepMs),
+      Math.min(Math.max(delay, 1), this.maxSleepMs),
     );
   }
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { checkExchanges } from './support/openapi-check';
 import {
   PLAYBOOKS_DIR,
   startPlaybookEnvironment,
@@ -85,6 +86,14 @@ describe('the user playbooks against the compiled binary', () => {
     }
     expect(findings.length).toBeGreaterThan(0);
     expect(findings.every((finding) => finding.provider === 'kubernetes')).toBe(true);
+  });
+
+  it('got only answers that match the OpenAPI document', async () => {
+    const document = await (await environment.server.fetch('/v1/openapi.json')).json();
+    const { checked, problems } = checkExchanges(document, environment.proxy.exchanges);
+    expect(environment.proxy.exchanges.length).toBeGreaterThan(100);
+    expect(checked).toBeGreaterThan(100);
+    expect(problems).toEqual([]);
   });
 
   it('delivers the signed scan.completed webhook that Playbook 6 registered', async () => {

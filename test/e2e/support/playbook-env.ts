@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeEc2, type FakeEc2 } from '../../fakes/ec2';
@@ -8,6 +8,7 @@ import { writeAwsProfiles, type AwsProfileFiles } from '../../support/aws-profil
 import { REPO_ROOT, startBinary, type RunningBinary } from './binary';
 import { startCloudFakes, type CloudFakes } from './cloud-fakes';
 import { startKubeFixture, type KubeFixture } from './kube-fixture';
+import { startRecordingProxy, type RecordingProxy } from './recording-proxy';
 
 /** The user playbooks, next to the repository as CI lays them out. */
 export const PLAYBOOKS_DIR =
@@ -21,6 +22,8 @@ export interface PlaybookEnvironment {
   kube: KubeFixture;
   receiver: HttpReceiver;
   profiles: AwsProfileFiles;
+  /** Sits between the scripts and the binary and records every exchange. */
+  proxy: RecordingProxy;
   /** The environment to run a playbook script with. */
   scriptEnv: Record<string, string>;
   close(): Promise<void>;
@@ -45,18 +48,21 @@ export async function startPlaybookEnvironment(): Promise<PlaybookEnvironment> {
     buildClients(),
   ]);
   const server = await startBinary({ env: { ...profiles.env, HOME: profiles.dir, ...cloud.env } });
+  const proxy = await startRecordingProxy(server.url, server.ca);
+  const proxyCaPath = join(profiles.dir, 'proxy-ca.pem');
+  writeFileSync(proxyCaPath, proxy.ca);
   const scriptEnv: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: profiles.dir,
-    CWS_BASE_URL: server.url,
+    CWS_BASE_URL: proxy.url,
     CWS_TOKEN: server.token,
     CWS_WEBHOOK_URL: `${receiver.url}/cws-webhook`,
     KUBECONFIG_PATH: kube.kubeconfigPath,
     KUBE_CONTEXT: kube.context,
     PYTHONPATH: join(REPO_ROOT, 'clients', 'python'),
     NODE_PATH: nodePath,
-    CWS_CA_FILE: server.caPath,
-    NODE_EXTRA_CA_CERTS: server.caPath,
+    CWS_CA_FILE: proxyCaPath,
+    NODE_EXTRA_CA_CERTS: proxyCaPath,
     PLAYBOOK_LOG_DIR: mkdtempSync(join(tmpdir(), 'cws-playbook-logs-')),
   };
   return {
@@ -66,8 +72,10 @@ export async function startPlaybookEnvironment(): Promise<PlaybookEnvironment> {
     kube,
     receiver,
     profiles,
+    proxy,
     scriptEnv,
     async close() {
+      proxy.close();
       await server.stop();
       await Promise.all([ec2.close(), cloud.close(), kube.close(), receiver.close()]);
       profiles.restore();
