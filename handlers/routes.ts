@@ -94,7 +94,7 @@ import { listWebhooks } from './v1/webhooks-list';
 import { testWebhook, WebhookTestResult } from './v1/webhooks-test';
 import { updateWebhook, WebhookPatch } from './v1/webhooks-update';
 import { getMcpCapabilities, McpCapabilitiesResponse } from './v1/mcp-capabilities';
-import { refuseMcpStream, serveMcp } from './v1/mcp-protocol';
+import { JsonRpcMessage, McpRefusal, refuseMcpStream, serveMcp } from './v1/mcp-protocol';
 import { toolRoute } from './v1/mcp-tools-call';
 import { MCP_TOOLS } from './mcp/tools';
 /** The route table: the router and the OpenAPI document are both built from it. */
@@ -726,7 +726,8 @@ export const ROUTES: RouteSpec[] = [
     handler: serveMcp,
     summary: 'Model Context Protocol over streamable HTTP (stateless, JSON responses)',
     group: 'mcp',
-    contentType: 'application/json',
+    body: JsonRpcMessage,
+    response: JsonRpcMessage,
   },
   {
     method: 'GET',
@@ -735,6 +736,7 @@ export const ROUTES: RouteSpec[] = [
     summary: 'No server-sent stream: the MCP endpoint is stateless (405)',
     group: 'mcp',
     status: 405,
+    response: McpRefusal,
   },
   {
     method: 'DELETE',
@@ -743,6 +745,7 @@ export const ROUTES: RouteSpec[] = [
     summary: 'No session to end: the MCP endpoint is stateless (405)',
     group: 'mcp',
     status: 405,
+    response: McpRefusal,
   },
 
   // Audit

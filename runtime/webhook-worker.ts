@@ -12,15 +12,14 @@ const FLUSH_SHARE = 0.01;
 const MAX_PERSIST_DELAY_MS = 10_000;
 /** Least time between two prunings of the delivery log. */
 const PRUNE_EVERY_MS = 60_000;
-/** Event-loop lag (ms) above which the worker halves its parallelism, and below which it grows. */
-const LAG_HIGH_MS = 0.4;
-const LAG_LOW_MS = 0.2;
-/** Weight of the newest sample in the smoothed lag. */
-const LAG_WEIGHT = 0.2;
+/**
+ * A lag sample above this (ms) means a request arriving then waited: the worker steps down at
+ * once. After this many on-time samples in a row (5 ms apart), it steps back up.
+ */
+const LATE_MS = 0.6;
+const CALM_SAMPLES = 20;
 /** Longest pause between two launches when even one attempt at a time is too much. */
 const MAX_GAP_MS = 64;
-/** On-time samples in a row (5 ms apart) before the worker steps back up. */
-const CALM_SAMPLES = 10;
 
 /** How the delivery worker paces itself. */
 export interface WebhookWorkerOptions {
@@ -29,7 +28,7 @@ export interface WebhookWorkerOptions {
   clock: () => Date;
   timer: Timer;
   logger: Logger;
-  /** Queue changes are flushed to disk at most this often. */
+  /** Queue changes reach disk this long after the first of them (longer when flushes are slow). */
   persistEveryMs?: number;
   /** Finished deliveries kept in each webhook's log. */
   keepPerWebhook?: number;
@@ -51,7 +50,7 @@ export class WebhookWorker {
   /** Webhooks with deliveries finished since the log was last pruned. */
   private readonly touched = new Set<string>();
   private isApplyScheduled = false;
-  /** Deliveries whose attempt failed unexpectedly: left alone until the next start. */
+  /** Deliveries whose attempt failed unexpectedly: left alone while this process lives. */
   private readonly quarantined = new Set<string>();
   private limit: number;
   /** Pause between launches once the parallelism is down to one (0: none). */
@@ -59,7 +58,6 @@ export class WebhookWorker {
   private gapHandle: ReturnType<typeof setTimeout> | undefined;
   private lastLaunchAt = 0;
   private calmSamples = 0;
-  private smoothedLagMs = 0;
   private readonly lag: EventLoopLag;
   private wakeHandle: TimerHandle | undefined;
   private persistHandle: TimerHandle | undefined;
@@ -101,6 +99,7 @@ export class WebhookWorker {
     clearTimeout(this.gapHandle);
     this.gapHandle = undefined;
     this.options.timer.clear(this.wakeHandle);
+    this.wakeHandle = undefined;
     await this.settled();
     this.lag.stop();
     if (this.touched.size) this.prune(this.options.clock().getTime());
@@ -207,19 +206,17 @@ export class WebhookWorker {
   }
 
   /**
-   * While the event loop runs late (smoothed over the last samples), halves the parallelism, then,
-   * at one, doubles a pause between launches; after a run of on-time samples, undoes that one step
-   * at a time.
+   * Each late sample halves the parallelism, then, at one, doubles a pause between launches; a
+   * run of on-time samples undoes one step. The worker thus settles where stalls are rare, which
+   * is what keeps the API's tail latency near idle.
    */
   private adapt(lagMs: number): void {
     const before = this.limit;
-    this.smoothedLagMs = (1 - LAG_WEIGHT) * this.smoothedLagMs + LAG_WEIGHT * lagMs;
-    const lag = this.smoothedLagMs;
-    this.calmSamples = lag < LAG_LOW_MS ? this.calmSamples + 1 : 0;
-    if (lag > LAG_HIGH_MS) {
+    if (lagMs > LATE_MS) {
+      this.calmSamples = 0;
       if (this.limit > 1) this.limit = Math.floor(this.limit / 2);
       else this.gapMs = Math.min(MAX_GAP_MS, Math.max(1, this.gapMs * 2));
-    } else if (this.calmSamples >= CALM_SAMPLES) {
+    } else if (++this.calmSamples >= CALM_SAMPLES) {
       this.calmSamples = 0;
       if (this.gapMs > 0) this.gapMs = this.gapMs >= 2 ? this.gapMs / 2 : 0;
       else this.limit = Math.min(this.options.concurrency, this.limit + 1);

@@ -35,7 +35,7 @@ export interface ScheduleInput {
 export interface ScheduleRunReport {
   schedule_id: string;
   scan_id: string | null;
-  /** `<code>: <message>` when the scan was refused or the run skipped. */
+  /** `<code>: <message>` when the scan was refused, `skipped: …` when the run was skipped. */
   error: string | null;
   /** The unexpected failure behind an `internal.error`, for the log only. */
   cause?: unknown;
@@ -202,8 +202,9 @@ export function createScheduleService(deps: ScheduleServiceDependencies): Schedu
     let failure: CwsError | undefined;
     let cause: unknown;
     const previous = schedule.last_scan_id ? deps.scanStatus(schedule.last_scan_id) : undefined;
-    if (scheduled && (previous === 'queued' || previous === 'running')) {
-      error = `schedule.skipped: scan ${schedule.last_scan_id} is still ${previous}`;
+    const isSkipped = scheduled && (previous === 'queued' || previous === 'running');
+    if (isSkipped) {
+      error = `skipped: scan ${schedule.last_scan_id} is still ${previous}`;
     } else {
       try {
         scan = await deps.startScan(schedule.scan);
@@ -214,11 +215,9 @@ export function createScheduleService(deps: ScheduleServiceDependencies): Schedu
         error = `${failure.code}: ${failure.message}`;
       }
     }
-    const scanId =
-      scan?.id ?? (error?.startsWith('schedule.skipped') ? schedule.last_scan_id : null);
     await deps.schedules.update(schedule.id, {
       last_run_at: Math.floor(now.getTime() / 1000),
-      last_scan_id: scanId,
+      last_scan_id: scan?.id ?? (isSkipped ? schedule.last_scan_id : null),
       last_error: error,
       ...(scheduled ? { next_run_at: nextRunAt(schedule, now, false) } : {}),
     });

@@ -100,9 +100,12 @@ export function createWebhookService(deps: WebhookServiceDependencies): WebhookS
   // exact; it spares a query (and a decryption) per delivery attempt.
   const cache = new Map<string, WebhookRecord>();
   const subscribers = new Map<WebhookEvent, WebhookRecord[]>();
-  const forget = () => {
+  // The row changes when the repository is called, before its write is on disk: the cache is
+  // dropped at that moment, not after the flush, so no attempt in between sees the old webhook.
+  const changing = <T>(write: Promise<T>): Promise<T> => {
     cache.clear();
     subscribers.clear();
+    return write;
   };
   const find = (id: string) => {
     let webhook = cache.get(id);
@@ -133,8 +136,7 @@ export function createWebhookService(deps: WebhookServiceDependencies): WebhookS
         created_at: now,
         updated_at: now,
       };
-      await deps.webhooks.create(webhook);
-      forget();
+      await changing(deps.webhooks.create(webhook));
       await deps.audit.record({
         action: 'webhook.created',
         target: `webhooks/${webhook.id}`,
@@ -151,8 +153,7 @@ export function createWebhookService(deps: WebhookServiceDependencies): WebhookS
         ...(patch.events ? { events: unique(patch.events) } : {}),
         updated_at: deps.clock().toISOString(),
       };
-      await deps.webhooks.update(id, changes);
-      forget();
+      await changing(deps.webhooks.update(id, changes));
       const webhook = get(id);
       await deps.audit.record({
         action: 'webhook.updated',
@@ -163,8 +164,7 @@ export function createWebhookService(deps: WebhookServiceDependencies): WebhookS
     },
 
     async remove(id) {
-      const removed = await deps.webhooks.remove(id);
-      forget();
+      const removed = await changing(deps.webhooks.remove(id));
       if (!removed) throw new CwsError('resource.not_found', `no webhook ${id}`);
       await deps.audit.record({ action: 'webhook.deleted', target: `webhooks/${id}` });
     },

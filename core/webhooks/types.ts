@@ -9,6 +9,7 @@ export const WEBHOOK_EVENTS = [
   'report.generated',
   'webhook.test',
 ] as const;
+/** One of WEBHOOK_EVENTS. */
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 /** A webhook as the domain sees it; `secret` is plain text here and encrypted at rest. */
@@ -25,7 +26,9 @@ export interface WebhookRecord {
   updated_at: string;
 }
 
+/** Where a delivery stands: still to be (re)tried, accepted by the receiver, or given up. */
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
+/** One of DELIVERY_STATUSES. */
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** The body of one event occurrence, shared by its deliveries to every subscribed webhook. */

@@ -41,8 +41,7 @@ export interface ToolError {
 
 /** A tool's answer: its result, or the error and status of the route it called. */
 export type CallOutcome =
-  | { ok: true; result: unknown }
-  | { ok: false; status: number; error: ToolError };
+  { ok: true; result: unknown } | { ok: false; status: number; error: ToolError };
 
 const Id = v.pipe(v.string('must be a string'), v.trim(), v.minLength(1, 'must not be empty'));
 const Limit = v.pipe(boundedInteger(1, PAGE_LIMIT_MAX), v.description('Page size, default 50.'));

@@ -1,7 +1,21 @@
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import * as v from 'valibot';
 import type { Handler } from '../context';
 import { BODY_LIMIT_BYTES } from '../http';
 import { createMcpServer } from '../mcp/server';
+
+/** A JSON-RPC 2.0 message or batch, as the Model Context Protocol defines them. */
+export const JsonRpcMessage = v.union([
+  v.record(v.string(), v.unknown()),
+  v.array(v.record(v.string(), v.unknown())),
+]);
+
+/** The refusal of GET and DELETE: a JSON-RPC error without an id. */
+export const McpRefusal = v.object({
+  jsonrpc: v.literal('2.0'),
+  error: v.object({ code: v.number(), message: v.string() }),
+  id: v.null(),
+});
 
 /**
  * POST /mcp: the Model Context Protocol over streamable HTTP, stateless: each request gets its own

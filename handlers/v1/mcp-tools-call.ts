@@ -5,9 +5,6 @@ import { json, queryObject, readJsonBody } from '../http';
 import { numericArguments, runTool, type McpTool } from '../mcp/tools';
 import type { RouteSpec } from '../route-spec';
 
-/** The answer of every REST tool route. */
-export const ToolResponse = v.object({ tool: v.string(), result: v.unknown() });
-
 /** The route of one tool: `POST` tools take a JSON body, `GET` tools a query or the path id. */
 export function toolRoute(tool: McpTool): RouteSpec {
   return {

@@ -1,5 +1,8 @@
 import * as v from 'valibot';
+import { SIGNATURE_TOLERANCE_SECONDS } from '../../core/notify/webhook-signature';
 import { PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX } from '../../core/pagination';
+import { DEFAULT_RETRY_POLICY } from '../../core/webhooks/service';
+import { WEBHOOK_EVENTS } from '../../core/webhooks/types';
 import type { Handler } from '../context';
 import { json } from '../http';
 
@@ -29,10 +32,20 @@ export const CompatibilityResponse = v.object({
       delivery: v.string(),
       timestamp: v.string(),
       signature: v.string(),
+      attempt: v.string(),
     }),
     signature_format: v.string(),
     signed_payload: v.string(),
     tolerance_seconds: v.number(),
+    events: v.array(v.string()),
+    body: v.string(),
+    retries: v.object({
+      max_attempts: v.number(),
+      first_delay_seconds: v.number(),
+      max_delay_seconds: v.number(),
+      attempt_timeout_seconds: v.number(),
+      backoff: v.string(),
+    }),
   }),
 });
 
@@ -64,10 +77,21 @@ export const getCompatibility: Handler = (_request, { services }) => {
         delivery: 'X-CWS-Delivery',
         timestamp: 'X-CWS-Timestamp',
         signature: 'X-CWS-Signature',
+        attempt: 'X-CWS-Attempt',
       },
       signature_format: 'sha256=<hex>',
       signed_payload: '<timestamp>.<raw body>',
-      tolerance_seconds: 300,
+      tolerance_seconds: SIGNATURE_TOLERANCE_SECONDS,
+      events: [...WEBHOOK_EVENTS],
+      body: '{id, event, created_at, data}: id names the event occurrence (the same for every webhook); X-CWS-Delivery names one delivery and stays the same across its retries',
+      retries: {
+        max_attempts: DEFAULT_RETRY_POLICY.maxAttempts,
+        first_delay_seconds: DEFAULT_RETRY_POLICY.baseDelayMs / 1000,
+        max_delay_seconds: DEFAULT_RETRY_POLICY.maxDelayMs / 1000,
+        attempt_timeout_seconds: DEFAULT_RETRY_POLICY.timeoutMs / 1000,
+        backoff:
+          'exponential (each wait doubles), between half and all of the doubled wait; any answer but 2xx, a timeout or a refused connection is retried',
+      },
     },
   });
 };

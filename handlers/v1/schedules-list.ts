@@ -8,5 +8,9 @@ export const listSchedules: Handler = (_request, { query, services }) => {
 
   const result = services.schedules.list(page);
 
-  return listResponse({ ...result, items: result.items.map(presentSchedule) }, page.limit, envelope);
+  return listResponse(
+    { ...result, items: result.items.map(presentSchedule) },
+    page.limit,
+    envelope,
+  );
 };

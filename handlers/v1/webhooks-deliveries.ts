@@ -23,7 +23,11 @@ export const listWebhookDeliveries: Handler = (_request, { params, query, servic
 
   const result = services.webhooks.listDeliveries(params.id as string, page);
 
-  return listResponse({ ...result, items: result.items.map(presentDelivery) }, page.limit, envelope);
+  return listResponse(
+    { ...result, items: result.items.map(presentDelivery) },
+    page.limit,
+    envelope,
+  );
 };
 
 function presentDelivery(delivery: WebhookDelivery): v.InferOutput<typeof DeliverySchema> {

@@ -99,8 +99,6 @@ async function main(): Promise<number> {
       await test.app.queue.whenIdle();
       scansMs = performance.now() - started;
     });
-    const scans = (await test.callJson('GET', '/v1/scans?status=completed&limit=250&envelope=true'))
-      .body;
     const refused = test.app.store.get<{ n: number }>(
       'SELECT count(*) AS n FROM schedules WHERE last_error IS NOT NULL',
     )?.n;
@@ -116,11 +114,12 @@ async function main(): Promise<number> {
       `${scheduled} in ${fixed(scansMs, 0)} ms (${fixed((SCHEDULES / scansMs) * 1000, 0)} scans/s)`,
     );
     report('runs refused', String(refused));
+    const scheduleRatio = scheduleStorm.p99 / idle.p99;
     report(
       'GET /status during the schedule storm',
-      `${latencyText(scheduleStorm)}  ratio p99 ${fixed(scheduleStorm.p99 / idle.p99, 2)}× idle`,
+      `${latencyText(scheduleStorm)}  ratio p99 ${fixed(scheduleRatio, 2)}× idle`,
     );
-    if (scheduled !== SCHEDULES || refused !== 0 || scans.items.length === 0) failed = true;
+    if (scheduled !== SCHEDULES || refused !== 0) failed = true;
 
     // 2. 10,000 deliveries: 1,000 scan.completed events × 10 webhooks.
     for (let index = 0; index < WEBHOOKS; index += 1) {
@@ -135,15 +134,18 @@ async function main(): Promise<number> {
       .map((row) => row.id);
     const driver = driveClock(time);
     // 2a. The events come in while the receivers are unreachable (the worker is held): a backlog.
-    await test.app.webhookWorker.stop();
-    const queued = performance.now();
-    for (const scanId of scanIds) {
-      test.app.services.bus.publish('scan.completed', { scan_id: scanId });
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    await test.app.store.commit();
+    const queueBacklog = async () => {
+      await test.app.webhookWorker.stop();
+      const queued = performance.now();
+      for (const scanId of scanIds) {
+        test.app.services.bus.publish('scan.completed', { scan_id: scanId });
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await test.app.store.commit();
+      report(`events queued (${WEBHOOKS} deliveries each)`, rate(scanIds.length, queued));
+    };
     const total = scanIds.length * WEBHOOKS;
-    report('events queued (10 deliveries each)', rate(scanIds.length, queued));
+    await queueBacklog();
     // 2b. The receivers are back: the backlog drains while the API is probed.
     let deliveryMs = 0;
     const deliveryStorm = await measure(statusUrl, caPath, async () => {
@@ -153,7 +155,6 @@ async function main(): Promise<number> {
       await test.app.webhookWorker.settled();
       deliveryMs = performance.now() - started;
     });
-    clearInterval(driver);
     const received = await stats(receiverUrl);
     const delivered = test.app.store.get<{ n: number }>(
       "SELECT count(*) AS n FROM webhook_deliveries WHERE status = 'delivered'",
@@ -169,11 +170,25 @@ async function main(): Promise<number> {
       'GET /status during the delivery storm',
       `${latencyText(deliveryStorm)}  ratio p99 ${fixed(ratio, 2)}× idle`,
     );
+    if (received.valid !== total || delivered !== total) failed = true;
+
+    // 2c. The same backlog again with nobody calling the API: the worker's own pace.
+    await queueBacklog();
+    const quiet = performance.now();
+    test.app.webhookWorker.start();
+    while ((await stats(receiverUrl)).received < 2 * total) await Bun.sleep(20);
+    await test.app.webhookWorker.settled();
+    report('webhook deliveries drained, API quiet', rate(total, quiet));
+    clearInterval(driver);
+
     const verdict = ratio <= TARGET_RATIO ? 'within' : 'OVER';
     console.log(
-      `\nRESULT p99 GET /status during deliveries is ${fixed(ratio, 2)}× idle: ${verdict} the ${TARGET_RATIO}× target`,
+      `\nRESULT p99 GET /status during the delivery storm: ${fixed(ratio, 2)}× idle, ${verdict} the ${TARGET_RATIO}× target`,
     );
-    if (received.valid !== total || delivered !== total || ratio > TARGET_RATIO) failed = true;
+    console.log(
+      `RESULT p99 GET /status during the schedule storm: ${fixed(scheduleRatio, 2)}× idle (the scans' own durable writes: whole-file flushes on the event loop)`,
+    );
+    if (ratio > TARGET_RATIO) failed = true;
   } finally {
     receiver.kill();
     await server.stop();

@@ -267,9 +267,7 @@ describe('the scheduler', () => {
 
     await time.advance(60_000, settle);
     const skipped = (await test.callJson('GET', `/v1/schedules/${created.id}`)).body;
-    expect(skipped.last_error).toBe(
-      `schedule.skipped: scan ${first.last_scan_id} is still running`,
-    );
+    expect(skipped.last_error).toBe(`skipped: scan ${first.last_scan_id} is still running`);
     expect(skipped.last_scan_id).toBe(first.last_scan_id);
     expect(skipped.next_run_at).toBe(START_S + 180);
     expect((await test.callJson('GET', '/v1/scans')).body).toHaveLength(1);

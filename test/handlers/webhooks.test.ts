@@ -464,6 +464,34 @@ describe('delivering events', () => {
   });
 });
 
+describe('GET /v1/meta/compatibility', () => {
+  it('describes the signing, the events and the retries the deliveries follow', async () => {
+    const test = await start(new ManualClock(START));
+    const { body } = await test.callJson('GET', '/v1/meta/compatibility');
+    expect(body.webhooks).toMatchObject({
+      algorithm: 'hmac-sha256',
+      headers: {
+        event: 'X-CWS-Event',
+        delivery: 'X-CWS-Delivery',
+        timestamp: 'X-CWS-Timestamp',
+        signature: 'X-CWS-Signature',
+      },
+      signature_format: 'sha256=<hex>',
+      signed_payload: '<timestamp>.<raw body>',
+      tolerance_seconds: 300,
+      events: [
+        'scan.started',
+        'scan.completed',
+        'scan.failed',
+        'scan.canceled',
+        'report.generated',
+        'webhook.test',
+      ],
+    });
+    expect(body.webhooks.retries.max_attempts).toBeGreaterThanOrEqual(5);
+  });
+});
+
 describe('the Python client', () => {
   it('accepts the signatures CWS sends', async () => {
     const time = new ManualClock(START);
