@@ -7,6 +7,7 @@ import {
   existsSync,
   readFileSync,
 } from 'node:fs';
+import { open, rename } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import initSqlJs, { type Database as SqlJsDatabase, type SqlValue } from 'sql.js';
 // The wasm is imported as a file asset so `bun build --compile` embeds it; sql.js's own loader
@@ -121,13 +122,9 @@ export class Store {
       () =>
         new Promise<void>((resolve, reject) => {
           setTimeout(() => {
+            // Later commits must wait for a flush that starts after their change.
             this.pendingFlush = undefined;
-            try {
-              this.flushNow();
-              resolve();
-            } catch (error) {
-              reject(error);
-            }
+            this.flushInBackground().then(resolve, reject);
           }, this.flushDelayMs);
         }),
     );
@@ -174,12 +171,43 @@ export class Store {
     return changed;
   }
 
-  private flushNow(): void {
+  /**
+   * Takes the snapshot on this thread (sql.js), then writes, syncs and renames with asynchronous
+   * file calls so the event loop keeps serving requests while the disk works.
+   */
+  private async flushInBackground(): Promise<void> {
     const path = this.path as string;
+    const bytes = this.snapshot();
+    const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+    const file = await open(temporary, 'w', 0o600);
+    try {
+      await file.writeFile(bytes);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    await rename(temporary, path);
+    const directory = await open(dirname(path), 'r');
+    try {
+      await directory.sync();
+    } finally {
+      await directory.close();
+    }
+    this.flushCount += 1;
+  }
+
+  private snapshot(): Uint8Array {
     const bytes = this.db.export();
     // export() resets connection pragmas; foreign keys must stay on.
     this.db.run('PRAGMA foreign_keys = ON');
-    const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+    return bytes;
+  }
+
+  /** The same durable write, synchronously: for shutdown, when nothing else may run. */
+  private flushNow(): void {
+    const path = this.path as string;
+    const bytes = this.snapshot();
+    const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.final.tmp`);
     const fd = openSync(temporary, 'w', 0o600);
     try {
       writeSync(fd, bytes);
