@@ -16,7 +16,8 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
  * Content types a JSON body may arrive under: JSON itself, and what curl sends with a bare `-d`
  * (form-urlencoded) or some clients with text/plain. The body must still parse as JSON.
  */
-const ACCEPTED_BODY_TYPE = /^(application\/([\w.+-]*\+)?json|application\/x-www-form-urlencoded|text\/plain)\b/i;
+const ACCEPTED_BODY_TYPE =
+  /^(application\/([\w.+-]*\+)?json|application\/x-www-form-urlencoded|text\/plain)\b/i;
 
 /** A JSON response with the given status. */
 export function json(body: unknown, status = 200, headers: HeadersInit = {}): Response {

@@ -299,7 +299,10 @@ export async function createApp(options: AppOptions): Promise<App> {
       handle(
         new Request(`https://internal${path}`, {
           method,
-          headers: { authorization: `Bearer ${options.token()}`, 'content-type': 'application/json' },
+          headers: {
+            authorization: `Bearer ${options.token()}`,
+            'content-type': 'application/json',
+          },
           body: body === undefined ? undefined : JSON.stringify(body),
         }),
         { requestId: crypto.randomUUID(), clientAddress: 'internal' },

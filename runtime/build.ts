@@ -10,7 +10,16 @@ const outfile = process.argv[2] ?? join(root, 'dist', 'cws');
 mkdirSync(join(outfile, '..'), { recursive: true });
 
 const result = Bun.spawnSync(
-  [process.execPath, 'build', '--compile', '--minify-syntax', '--sourcemap=none', join(root, 'runtime', 'main.ts'), '--outfile', outfile],
+  [
+    process.execPath,
+    'build',
+    '--compile',
+    '--minify-syntax',
+    '--sourcemap=none',
+    join(root, 'runtime', 'main.ts'),
+    '--outfile',
+    outfile,
+  ],
   { cwd: root, stdout: 'inherit', stderr: 'inherit' },
 );
 if (result.exitCode !== 0) {

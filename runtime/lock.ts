@@ -12,7 +12,8 @@ export function acquireDataDirLock(path: string): { release(): void } | { heldBy
   writeFileSync(path, `${process.pid}\n`, { mode: 0o600 });
   return {
     release() {
-      if (existsSync(path) && readFileSync(path, 'utf8').trim() === String(process.pid)) rmSync(path, { force: true });
+      if (existsSync(path) && readFileSync(path, 'utf8').trim() === String(process.pid))
+        rmSync(path, { force: true });
     },
   };
 }

@@ -33,7 +33,8 @@ const COMMANDS: Record<string, CommandSpec> = {
   },
   scan: {
     summary: 'Run one scan in-process and print its findings',
-    usage: 'cws scan [--demo] [--account ID]... [--region R]... [--format table|json|csv] [--data-dir DIR]',
+    usage:
+      'cws scan [--demo] [--account ID]... [--region R]... [--format table|json|csv] [--data-dir DIR]',
     values: ['account', 'region', 'format', ...COMMON_VALUES],
     switches: ['demo'],
     repeatable: ['account', 'region'],
@@ -121,7 +122,8 @@ function printToken(config: Config, rotate: boolean): number {
 
 async function scanOnce(config: Config, line: CommandLine): Promise<number> {
   const format = (line.flags.format ?? 'table') as ScanFormat;
-  if (!SCAN_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${SCAN_FORMATS.join(', ')}`);
+  if (!SCAN_FORMATS.includes(format))
+    throw new UsageError(`--format must be one of ${SCAN_FORMATS.join(', ')}`);
   const paths = prepareDataDir(config.dataDir);
   const lock = holdDataDir(paths.lock);
   const app = await createApp({

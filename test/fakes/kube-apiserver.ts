@@ -26,6 +26,13 @@ export interface FakeKubeApiServerOptions {
   pageSize?: number;
   /** Plural resource names whose lists never answer, for request timeouts. */
   stalledKinds?: string[];
+  /**
+   * Plural resource name → how many of its first lists answer 429 TooManyRequests with a
+   * Retry-After header (client-go waits that long and retries).
+   */
+  throttledKinds?: Record<string, number>;
+  /** Seconds the throttled answers ask the client to wait; 1 when absent. */
+  retryAfterSeconds?: number;
   /** `gitVersion` that /version reports (kubectl's dispatcher picks its binary by it). */
   serverVersion?: string;
 }
@@ -79,7 +86,7 @@ export async function startFakeKubeApiServer(
     ...(hasKeda ? KEDA_RESOURCES : []),
   ];
   const stalled = new Set<() => void>();
-  const state: ServerState = { options, resources, token, stalled };
+  const state: ServerState = { options, resources, token, stalled, listed: new Map() };
 
   const server = Bun.serve({
     port: 0,
@@ -124,6 +131,8 @@ interface ServerState {
   resources: FakeResource[];
   token: string;
   stalled: Set<() => void>;
+  /** Lists served so far per plural name, throttled ones included. */
+  listed: Map<string, number>;
   baseUrl?: string;
 }
 
@@ -239,6 +248,17 @@ async function serveList(state: ServerState, match: ListMatch, url: URL): Promis
       { group: resource.group, kind: resource.plural },
     );
   }
+  const listed = (state.listed.get(resource.plural) ?? 0) + 1;
+  state.listed.set(resource.plural, listed);
+  if (listed <= (state.options.throttledKinds?.[resource.plural] ?? 0)) {
+    return status(
+      429,
+      'TooManyRequests',
+      'The server has received too many requests and has asked us to try again later',
+      { retryAfterSeconds: state.options.retryAfterSeconds ?? 1 },
+      { 'Retry-After': String(state.options.retryAfterSeconds ?? 1) },
+    );
+  }
   if (state.options.stalledKinds?.includes(resource.plural)) {
     await new Promise<void>((resolve) => state.stalled.add(resolve));
     return status(504, 'Timeout', 'stalled');
@@ -285,6 +305,7 @@ function status(
   reason: string,
   message: string,
   details: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
 ): Response {
   return Response.json(
     {
@@ -297,7 +318,7 @@ function status(
       details,
       code,
     },
-    { status: code },
+    { status: code, headers },
   );
 }
 
