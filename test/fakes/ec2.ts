@@ -56,6 +56,10 @@ export interface FakeEc2Options {
   throttleFirst?: number;
   /** Every Nth request answers 503 RequestLimitExceeded. */
   throttleEvery?: number;
+  /** Action → how many of its first requests (any region) answer 503 RequestLimitExceeded. */
+  throttleActions?: Record<string, number>;
+  /** Action → extra delay before each of its answers, in milliseconds (a slow call). */
+  delayMs?: Record<string, number>;
   /** Regions whose calls are refused: a list (UnauthorizedOperation) or region → code. */
   deniedRegions?: string[] | Record<string, string>;
   /** The account id `self` stands for. */
@@ -72,8 +76,19 @@ export interface FakeEc2 {
   regionCalls: Record<string, number>;
   /** Access key ids seen in SigV4 credential scopes. */
   accessKeyIds: Set<string>;
+  /** Every request in arrival order, with the status it was answered with. */
+  requests: FakeEc2Request[];
   setInventory(region: string, resources: FakeEc2Region): void;
   setLatency(ms: number): void;
+}
+
+/** One request the fake answered. */
+export interface FakeEc2Request {
+  action: string;
+  region: string;
+  /** The `NextToken` it carried: set on every page after the first. */
+  nextToken?: string;
+  status: number;
 }
 
 const VERSION = '2016-11-15';
@@ -103,12 +118,14 @@ export async function startFakeEc2(options: FakeEc2Options): Promise<FakeEc2> {
   let latencyMs = options.latencyMs ?? 0;
   let requestCount = 0;
   let requestSeq = 0;
+  const actionCount = new Map<string, number>();
 
   const fake: FakeEc2 = {
     url: '',
     calls: {},
     regionCalls: {},
     accessKeyIds: new Set(),
+    requests: [],
     close: async () => {
       await server.stop(true);
     },
@@ -124,71 +141,86 @@ export async function startFakeEc2(options: FakeEc2Options): Promise<FakeEc2> {
     hostname: '127.0.0.1',
     port: 0,
     fetch: async (request) => {
-      const requestId = `fake-${(++requestSeq).toString().padStart(8, '0')}`;
-      const params = new URLSearchParams(await request.text());
-      const action = params.get('Action') ?? '';
-      fake.calls[action] = (fake.calls[action] ?? 0) + 1;
-      requestCount += 1;
-      if (latencyMs > 0) await Bun.sleep(latencyMs);
-
-      const scope = credentialScope(request.headers.get('authorization'));
-      if (scope) fake.accessKeyIds.add(scope.accessKeyId);
-      const region = scope?.region ?? regionFromHost(request.headers.get('host'));
-      if (!region) {
-        return failure('MissingAuthenticationToken', 'Request is missing a signature.', requestId);
-      }
-      fake.regionCalls[region] = (fake.regionCalls[region] ?? 0) + 1;
-
-      if (
-        (options.throttleFirst !== undefined && requestCount <= options.throttleFirst) ||
-        (options.throttleEvery !== undefined && requestCount % options.throttleEvery === 0)
-      ) {
-        return failure('RequestLimitExceeded', 'Request limit exceeded.', requestId);
-      }
-      const deniedCode = denied.get(region);
-      if (deniedCode) {
-        return failure(
-          deniedCode,
-          `You are not authorized to perform this operation in ${region}.`,
-          requestId,
-        );
-      }
-      if (params.get('Version') !== VERSION) {
-        return failure(
-          'InvalidParameterValue',
-          `Unsupported Version ${params.get('Version')}`,
-          requestId,
-        );
-      }
-      const handler = HANDLERS[action];
-      if (!handler) {
-        return failure(
-          'InvalidAction',
-          `The action ${action} is not valid for this web service.`,
-          requestId,
-        );
-      }
-      const filter = params.get('Filter.1.Name');
-      if (filter !== null) {
-        return failure('InvalidParameterValue', `The filter '${filter}' is invalid`, requestId);
-      }
-      const context: HandlerContext = {
-        params,
-        region: inventory.get(region) ?? {},
-        accountId,
-        pageSize: options.pageSize,
-        enabledRegions: options.regions ?? [...inventory.keys()],
-        disabledRegions: options.disabledRegions ?? [],
-      };
-      const result = handler(context);
-      if ('error' in result) return failure(result.error, result.message, requestId);
-      return new Response(responseDocument(action, requestId, result.body), {
-        headers: { 'content-type': 'text/xml;charset=UTF-8' },
-      });
+      const record: FakeEc2Request = { action: '', region: '', status: 0 };
+      fake.requests.push(record);
+      const response = await answer(request, record);
+      record.status = response.status;
+      return response;
     },
   });
   fake.url = `http://127.0.0.1:${server.port}`;
   return fake;
+
+  async function answer(request: Request, record: FakeEc2Request): Promise<Response> {
+    const requestId = `fake-${(++requestSeq).toString().padStart(8, '0')}`;
+    const params = new URLSearchParams(await request.text());
+    const action = params.get('Action') ?? '';
+    record.action = action;
+    record.nextToken = params.get('NextToken') ?? undefined;
+    fake.calls[action] = (fake.calls[action] ?? 0) + 1;
+    requestCount += 1;
+    actionCount.set(action, (actionCount.get(action) ?? 0) + 1);
+    if (latencyMs > 0) await Bun.sleep(latencyMs);
+    const delay = options.delayMs?.[action];
+    if (delay) await sleep(delay, request.signal);
+
+    const scope = credentialScope(request.headers.get('authorization'));
+    if (scope) fake.accessKeyIds.add(scope.accessKeyId);
+    const region = scope?.region ?? regionFromHost(request.headers.get('host'));
+    if (!region) {
+      return failure('MissingAuthenticationToken', 'Request is missing a signature.', requestId);
+    }
+    fake.regionCalls[region] = (fake.regionCalls[region] ?? 0) + 1;
+    record.region = region;
+
+    if (
+      (options.throttleFirst !== undefined && requestCount <= options.throttleFirst) ||
+      (options.throttleEvery !== undefined && requestCount % options.throttleEvery === 0) ||
+      (actionCount.get(action) ?? 0) <= (options.throttleActions?.[action] ?? 0)
+    ) {
+      return failure('RequestLimitExceeded', 'Request limit exceeded.', requestId);
+    }
+    const deniedCode = denied.get(region);
+    if (deniedCode) {
+      return failure(
+        deniedCode,
+        `You are not authorized to perform this operation in ${region}.`,
+        requestId,
+      );
+    }
+    if (params.get('Version') !== VERSION) {
+      return failure(
+        'InvalidParameterValue',
+        `Unsupported Version ${params.get('Version')}`,
+        requestId,
+      );
+    }
+    const handler = HANDLERS[action];
+    if (!handler) {
+      return failure(
+        'InvalidAction',
+        `The action ${action} is not valid for this web service.`,
+        requestId,
+      );
+    }
+    const filter = params.get('Filter.1.Name');
+    if (filter !== null) {
+      return failure('InvalidParameterValue', `The filter '${filter}' is invalid`, requestId);
+    }
+    const context: HandlerContext = {
+      params,
+      region: inventory.get(region) ?? {},
+      accountId,
+      pageSize: options.pageSize,
+      enabledRegions: options.regions ?? [...inventory.keys()],
+      disabledRegions: options.disabledRegions ?? [],
+    };
+    const result = handler(context);
+    if ('error' in result) return failure(result.error, result.message, requestId);
+    return new Response(responseDocument(action, requestId, result.body), {
+      headers: { 'content-type': 'text/xml;charset=UTF-8' },
+    });
+  }
 }
 
 interface HandlerContext {
@@ -351,5 +383,16 @@ function failure(code: string, message: string, requestId: string): Response {
   return new Response(errorDocument(code, message, requestId), {
     status: ERROR_STATUS[code] ?? 400,
     headers: { 'content-type': 'text/xml;charset=UTF-8' },
+  });
+}
+
+/** Waits, or stops waiting as soon as the client hangs up. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
   });
 }

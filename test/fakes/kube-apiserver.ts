@@ -55,6 +55,8 @@ export interface RecordedRequest {
   path: string;
   query: Record<string, string>;
   accept: string | null;
+  /** The status it was answered with; absent while it is still stalled. */
+  status?: number;
 }
 
 /** A running fake API server; `close()` stops it. */
@@ -92,15 +94,18 @@ export async function startFakeKubeApiServer(
     port: 0,
     hostname: '127.0.0.1',
     tls: { cert: tls.certPem, key: tls.keyPem },
-    fetch(request) {
+    async fetch(request) {
       const url = new URL(request.url);
-      requests.push({
+      const recorded: RecordedRequest = {
         method: request.method,
         path: url.pathname,
         query: Object.fromEntries(url.searchParams),
         accept: request.headers.get('accept'),
-      });
-      return route(state, request, url);
+      };
+      requests.push(recorded);
+      const response = await route(state, request, url);
+      recorded.status = response.status;
+      return response;
     },
   });
   const baseUrl = `https://127.0.0.1:${server.port}`;

@@ -1,4 +1,15 @@
 import { CwsError, errorFromResponse } from './errors.js';
+import {
+  fillPath,
+  type BodyOf,
+  type ItemOf,
+  type ListRoute,
+  type MethodOf,
+  type OperationOf,
+  type PathValues,
+  type Route,
+  type SuccessOf,
+} from './routes.js';
 import { createTransport, type TlsOptions, type Transport } from './transport.js';
 import type {
   Account,
@@ -30,6 +41,7 @@ import type {
   NotificationChannelCreate,
   NotificationChannelPatch,
   NotificationPolicy,
+  NotificationPolicyPatch,
   OpenApiDocument,
   Page,
   ProxyProfile,
@@ -155,34 +167,34 @@ export class CwsClient {
 
   /** GET /status (needs no token). */
   status(options?: CallOptions): Promise<Status> {
-    return this.request('GET', '/status', options);
+    return this.#call('GET', '/status', [], options);
   }
 
   /** GET /v1/openapi.json. */
   openapi(options?: CallOptions): Promise<OpenApiDocument> {
-    return this.request('GET', '/v1/openapi.json', options);
+    return this.#call('GET', '/v1/openapi.json', [], options);
   }
 
   /** GET /v1/meta/compatibility: versioning, pagination and webhook-signing policies. */
   compatibility(options?: CallOptions): Promise<Compatibility> {
-    return this.request('GET', '/v1/meta/compatibility', options);
+    return this.#call('GET', '/v1/meta/compatibility', [], options);
   }
 
   /** GET /v1/meta/capabilities. */
   capabilities(options?: CallOptions): Promise<Capabilities> {
-    return this.request('GET', '/v1/meta/capabilities', options);
+    return this.#call('GET', '/v1/meta/capabilities', [], options);
   }
 
   /** GET /v1/meta/errors: the error catalogue. */
   errors(options?: CallOptions): Promise<ErrorCatalogueEntry[]> {
-    return this.request('GET', '/v1/meta/errors', options);
+    return this.#call('GET', '/v1/meta/errors', [], options);
   }
 
   // Settings ------------------------------------------------------------------------------------
 
   /** GET /v1/settings/general. */
   getGeneralSettings(options?: CallOptions): Promise<GeneralSettings> {
-    return this.request('GET', '/v1/settings/general', options);
+    return this.#call('GET', '/v1/settings/general', [], options);
   }
 
   /** PATCH /v1/settings/general. */
@@ -190,57 +202,57 @@ export class CwsClient {
     patch: GeneralSettingsPatch,
     options?: CallOptions,
   ): Promise<GeneralSettings> {
-    return this.request('PATCH', '/v1/settings/general', { ...options, body: patch });
+    return this.#call('PATCH', '/v1/settings/general', [], { ...options, body: patch });
   }
 
   /** GET /v1/settings/scan-policy. */
   getScanPolicy(options?: CallOptions): Promise<ScanPolicySettings> {
-    return this.request('GET', '/v1/settings/scan-policy', options);
+    return this.#call('GET', '/v1/settings/scan-policy', [], options);
   }
 
   /** PATCH /v1/settings/scan-policy. */
   updateScanPolicy(patch: ScanPolicyPatch, options?: CallOptions): Promise<ScanPolicySettings> {
-    return this.request('PATCH', '/v1/settings/scan-policy', { ...options, body: patch });
+    return this.#call('PATCH', '/v1/settings/scan-policy', [], { ...options, body: patch });
   }
 
   /** GET /v1/settings/quota. */
   getQuota(options?: CallOptions): Promise<Quota> {
-    return this.request('GET', '/v1/settings/quota', options);
+    return this.#call('GET', '/v1/settings/quota', [], options);
   }
 
   /** PATCH /v1/settings/quota (null = unlimited). */
   updateQuota(patch: QuotaPatch, options?: CallOptions): Promise<Quota> {
-    return this.request('PATCH', '/v1/settings/quota', { ...options, body: patch });
+    return this.#call('PATCH', '/v1/settings/quota', [], { ...options, body: patch });
   }
 
   /** GET /v1/settings/smtp (the password is never returned). */
   getSmtpSettings(options?: CallOptions): Promise<SmtpSettings> {
-    return this.request('GET', '/v1/settings/smtp', options);
+    return this.#call('GET', '/v1/settings/smtp', [], options);
   }
 
   /** PATCH /v1/settings/smtp. */
   updateSmtpSettings(patch: SmtpSettingsPatch, options?: CallOptions): Promise<SmtpSettings> {
-    return this.request('PATCH', '/v1/settings/smtp', { ...options, body: patch });
+    return this.#call('PATCH', '/v1/settings/smtp', [], { ...options, body: patch });
   }
 
   // Notifications -------------------------------------------------------------------------------
 
   /** GET /v1/notifications/policy. */
   getNotificationPolicy(options?: CallOptions): Promise<NotificationPolicy> {
-    return this.request('GET', '/v1/notifications/policy', options);
+    return this.#call('GET', '/v1/notifications/policy', [], options);
   }
 
   /** PATCH /v1/notifications/policy. */
   updateNotificationPolicy(
-    policy: NotificationPolicy,
+    policy: NotificationPolicyPatch,
     options?: CallOptions,
   ): Promise<NotificationPolicy> {
-    return this.request('PATCH', '/v1/notifications/policy', { ...options, body: policy });
+    return this.#call('PATCH', '/v1/notifications/policy', [], { ...options, body: policy });
   }
 
   /** Every notification channel (all pages). */
   listNotificationChannels(options?: CallOptions): Promise<NotificationChannel[]> {
-    return this.#collect('/v1/notifications/channels', {}, options);
+    return this.#collect('/v1/notifications/channels', [], {}, options);
   }
 
   /** POST /v1/notifications/channels. */
@@ -248,12 +260,12 @@ export class CwsClient {
     channel: NotificationChannelCreate,
     options?: CallOptions,
   ): Promise<NotificationChannel> {
-    return this.request('POST', '/v1/notifications/channels', { ...options, body: channel });
+    return this.#call('POST', '/v1/notifications/channels', [], { ...options, body: channel });
   }
 
   /** GET /v1/notifications/channels/{id}. */
   getNotificationChannel(id: string, options?: CallOptions): Promise<NotificationChannel> {
-    return this.request('GET', `/v1/notifications/channels/${segment(id)}`, options);
+    return this.#call('GET', '/v1/notifications/channels/{id}', [id], options);
   }
 
   /** PATCH /v1/notifications/channels/{id}. */
@@ -262,40 +274,40 @@ export class CwsClient {
     patch: NotificationChannelPatch,
     options?: CallOptions,
   ): Promise<NotificationChannel> {
-    const path = `/v1/notifications/channels/${segment(id)}`;
-    return this.request('PATCH', path, { ...options, body: patch });
+    const path = '/v1/notifications/channels/{id}';
+    return this.#call('PATCH', path, [id], { ...options, body: patch });
   }
 
   /** DELETE /v1/notifications/channels/{id}. */
   async deleteNotificationChannel(id: string, options?: CallOptions): Promise<void> {
-    await this.request('DELETE', `/v1/notifications/channels/${segment(id)}`, options);
+    await this.#call('DELETE', '/v1/notifications/channels/{id}', [id], options);
   }
 
   /** POST /v1/notifications/channels/{id}/test: diagnostics, no quota used. */
   testNotificationChannel(id: string, options?: CallOptions): Promise<ChannelTestResult> {
-    return this.request('POST', `/v1/notifications/channels/${segment(id)}/test`, options);
+    return this.#call('POST', '/v1/notifications/channels/{id}/test', [id], options);
   }
 
   // Accounts and proxies ------------------------------------------------------------------------
 
   /** Every scannable account: AWS profiles and cloud accounts (all pages). */
   listAccounts(options?: CallOptions): Promise<Account[]> {
-    return this.#collect('/v1/accounts', {}, options);
+    return this.#collect('/v1/accounts', [], {}, options);
   }
 
   /** Every cloud account, credentials masked (all pages). */
   listCloudAccounts(options?: CallOptions): Promise<CloudAccount[]> {
-    return this.#collect('/v1/cloud-accounts', {}, options);
+    return this.#collect('/v1/cloud-accounts', [], {}, options);
   }
 
   /** POST /v1/cloud-accounts (Azure, Alibaba; AWS comes from profiles). */
   createCloudAccount(account: CloudAccountCreate, options?: CallOptions): Promise<CloudAccount> {
-    return this.request('POST', '/v1/cloud-accounts', { ...options, body: account });
+    return this.#call('POST', '/v1/cloud-accounts', [], { ...options, body: account });
   }
 
   /** GET /v1/cloud-accounts/{id}. */
   getCloudAccount(id: string, options?: CallOptions): Promise<CloudAccount> {
-    return this.request('GET', `/v1/cloud-accounts/${segment(id)}`, options);
+    return this.#call('GET', '/v1/cloud-accounts/{id}', [id], options);
   }
 
   /** PATCH /v1/cloud-accounts/{id}. */
@@ -304,12 +316,12 @@ export class CwsClient {
     patch: CloudAccountPatch,
     options?: CallOptions,
   ): Promise<CloudAccount> {
-    return this.request('PATCH', `/v1/cloud-accounts/${segment(id)}`, { ...options, body: patch });
+    return this.#call('PATCH', '/v1/cloud-accounts/{id}', [id], { ...options, body: patch });
   }
 
   /** DELETE /v1/cloud-accounts/{id}. */
   async deleteCloudAccount(id: string, options?: CallOptions): Promise<void> {
-    await this.request('DELETE', `/v1/cloud-accounts/${segment(id)}`, options);
+    await this.#call('DELETE', '/v1/cloud-accounts/{id}', [id], options);
   }
 
   /** POST /v1/cloud-accounts/test: checks credentials without storing them or using quota. */
@@ -317,69 +329,70 @@ export class CwsClient {
     test: CloudAccountTestRequest,
     options?: CallOptions,
   ): Promise<CloudAccountTestResult> {
-    return this.request('POST', '/v1/cloud-accounts/test', { ...options, body: test });
+    return this.#call('POST', '/v1/cloud-accounts/test', [], { ...options, body: test });
   }
 
   /** Every proxy profile (all pages). */
   listProxies(options?: CallOptions): Promise<ProxyProfile[]> {
-    return this.#collect('/v1/proxies', {}, options);
+    return this.#collect('/v1/proxies', [], {}, options);
   }
 
   /** POST /v1/proxies. */
   createProxy(proxy: ProxyProfileCreate, options?: CallOptions): Promise<ProxyProfile> {
-    return this.request('POST', '/v1/proxies', { ...options, body: proxy });
+    return this.#call('POST', '/v1/proxies', [], { ...options, body: proxy });
   }
 
   /** GET /v1/proxies/{id}. */
   getProxy(id: string, options?: CallOptions): Promise<ProxyProfile> {
-    return this.request('GET', `/v1/proxies/${segment(id)}`, options);
+    return this.#call('GET', '/v1/proxies/{id}', [id], options);
   }
 
   /** PATCH /v1/proxies/{id}. */
   updateProxy(id: string, patch: ProxyProfilePatch, options?: CallOptions): Promise<ProxyProfile> {
-    return this.request('PATCH', `/v1/proxies/${segment(id)}`, { ...options, body: patch });
+    return this.#call('PATCH', '/v1/proxies/{id}', [id], { ...options, body: patch });
   }
 
   /** DELETE /v1/proxies/{id}. */
   async deleteProxy(id: string, options?: CallOptions): Promise<void> {
-    await this.request('DELETE', `/v1/proxies/${segment(id)}`, options);
+    await this.#call('DELETE', '/v1/proxies/{id}', [id], options);
   }
 
   /** POST /v1/proxies/test. */
   testProxy(test: ProxyTestRequest, options?: CallOptions): Promise<ProxyTestResult> {
-    return this.request('POST', '/v1/proxies/test', { ...options, body: test });
+    return this.#call('POST', '/v1/proxies/test', [], { ...options, body: test });
   }
 
   // Scans ---------------------------------------------------------------------------------------
 
   /** POST /v1/scans; no body scans every account. */
   createScan(scan?: ScanCreate, options?: CallOptions): Promise<ScanAccepted> {
-    return this.request('POST', '/v1/scans', { ...options, body: scan });
+    return this.#call('POST', '/v1/scans', [], { ...options, body: scan });
   }
 
   /** One page of GET /v1/scans. */
   listScans(params: ScanListParams = {}, options?: CallOptions): Promise<Page<Scan>> {
-    return this.#page('/v1/scans', { ...params }, options);
+    return this.#page('/v1/scans', [], { ...params }, options);
   }
 
   /** Every scan matching `params`, page after page. */
   iterScans(params: ScanListParams = {}, options?: CallOptions): AsyncGenerator<Scan> {
-    return this.#iterate('/v1/scans', { ...params }, options);
+    return this.#iterate('/v1/scans', [], { ...params }, options);
   }
 
   /** GET /v1/scans/{id}. */
   getScan(id: string, options?: CallOptions): Promise<Scan> {
-    return this.request('GET', `/v1/scans/${segment(id)}`, options);
+    return this.#call('GET', '/v1/scans/{id}', [id], options);
   }
 
   /** GET /v1/scans/{id}/progress. */
   getScanProgress(id: string, options?: CallOptions): Promise<ScanProgress> {
-    return this.request('GET', `/v1/scans/${segment(id)}/progress`, options);
+    // ScanProgress narrows the document's `status: string` to the scan states (types.ts).
+    return this.#call('GET', '/v1/scans/{id}/progress', [id], options) as Promise<ScanProgress>;
   }
 
   /** POST /v1/scans/{id}/cancel (409 `scan.not_cancelable` once terminal). */
   cancelScan(id: string, options?: CallOptions): Promise<ScanCancelResult> {
-    return this.request('POST', `/v1/scans/${segment(id)}/cancel`, options);
+    return this.#call('POST', '/v1/scans/{id}/cancel', [id], options);
   }
 
   /** Polls a scan until it is completed, failed or canceled and returns that final state. */
@@ -405,34 +418,34 @@ export class CwsClient {
 
   /** One page of GET /v1/findings (latest completed scan unless `scan_id` is given). */
   listFindings(params: FindingListParams = {}, options?: CallOptions): Promise<Page<Finding>> {
-    return this.#page('/v1/findings', { ...params }, options);
+    return this.#page('/v1/findings', [], { ...params }, options);
   }
 
   /** Every finding matching `params`, page after page. */
   iterFindings(params: FindingListParams = {}, options?: CallOptions): AsyncGenerator<Finding> {
-    return this.#iterate('/v1/findings', { ...params }, options);
+    return this.#iterate('/v1/findings', [], { ...params }, options);
   }
 
   /** GET /v1/findings/{id}. */
   getFinding(id: string, options?: CallOptions): Promise<Finding> {
-    return this.request('GET', `/v1/findings/${segment(id)}`, options);
+    return this.#call('GET', '/v1/findings/{id}', [id], options);
   }
 
   /** POST /v1/findings/{id}/handled: stays handled until the resource changes. */
   markHandled(id: string, options?: CallOptions): Promise<Finding> {
-    return this.request('POST', `/v1/findings/${segment(id)}/handled`, options);
+    return this.#call('POST', '/v1/findings/{id}/handled', [id], options);
   }
 
   // Kubernetes ----------------------------------------------------------------------------------
 
   /** GET /v1/k8s/contexts: the contexts of a kubeconfig (the server's default when no path). */
   listK8sContexts(path?: string, options?: CallOptions): Promise<K8sContexts> {
-    return this.request('GET', '/v1/k8s/contexts', { ...options, query: { path } });
+    return this.#call('GET', '/v1/k8s/contexts', [], { ...options, query: { path } });
   }
 
   /** POST /v1/k8s/scans: a read-only kubectl scan of one context. */
   createK8sScan(scan: K8sScanCreate, options?: CallOptions): Promise<K8sScanAccepted> {
-    return this.request('POST', '/v1/k8s/scans', { ...options, body: scan });
+    return this.#call('POST', '/v1/k8s/scans', [], { ...options, body: scan });
   }
 
   /** One page of GET /v1/k8s/findings. */
@@ -440,7 +453,7 @@ export class CwsClient {
     params: K8sFindingListParams = {},
     options?: CallOptions,
   ): Promise<Page<Finding>> {
-    return this.#page('/v1/k8s/findings', { ...params }, options);
+    return this.#page('/v1/k8s/findings', [], { ...params }, options);
   }
 
   /** Every Kubernetes finding, page after page. */
@@ -448,44 +461,50 @@ export class CwsClient {
     params: K8sFindingListParams = {},
     options?: CallOptions,
   ): AsyncGenerator<Finding> {
-    return this.#iterate('/v1/k8s/findings', { ...params }, options);
+    return this.#iterate('/v1/k8s/findings', [], { ...params }, options);
   }
 
   /** GET /v1/k8s/inventory. */
   getK8sInventory(options?: CallOptions): Promise<K8sInventory> {
-    return this.request('GET', '/v1/k8s/inventory', options);
+    return this.#call('GET', '/v1/k8s/inventory', [], options);
   }
 
   /** GET /v1/reports/k8s-governance. */
   getK8sGovernance(params: WindowParams = {}, options?: CallOptions): Promise<K8sGovernanceReport> {
-    return this.request('GET', '/v1/reports/k8s-governance', { ...options, query: { ...params } });
+    return this.#call('GET', '/v1/reports/k8s-governance', [], {
+      ...options,
+      query: { ...params },
+    });
   }
 
   /** GET /v1/reports/k8s-action-plan. */
   getK8sActionPlan(params: WindowParams = {}, options?: CallOptions): Promise<K8sActionPlan> {
-    return this.request('GET', '/v1/reports/k8s-action-plan', { ...options, query: { ...params } });
+    return this.#call('GET', '/v1/reports/k8s-action-plan', [], {
+      ...options,
+      query: { ...params },
+    });
   }
 
   // Reports -------------------------------------------------------------------------------------
 
   /** POST /v1/reports/generate. */
   generateReport(report: ReportGenerate, options?: CallOptions): Promise<Report> {
-    return this.request('POST', '/v1/reports/generate', { ...options, body: report });
+    return this.#call('POST', '/v1/reports/generate', [], { ...options, body: report });
   }
 
   /** Every report's metadata (all pages). */
   listReports(options?: CallOptions): Promise<Report[]> {
-    return this.#collect('/v1/reports', {}, options);
+    return this.#collect('/v1/reports', [], {}, options);
   }
 
   /** GET /v1/reports/{id}. */
   getReport(id: string, options?: CallOptions): Promise<Report> {
-    return this.request('GET', `/v1/reports/${segment(id)}`, options);
+    return this.#call('GET', '/v1/reports/{id}', [id], options);
   }
 
   /** GET /v1/reports/{id}/download: the report's bytes. */
   async downloadReport(id: string, options: CallOptions = {}): Promise<Uint8Array> {
-    const path = `/v1/reports/${segment(id)}/download`;
+    const path = routePath('/v1/reports/{id}/download', [id]);
     return (await this.#exchange('GET', path, options, '*/*')).body;
   }
 
@@ -499,83 +518,85 @@ export class CwsClient {
 
   /** GET /v1/reports/overview. */
   getReportsOverview(params: WindowParams = {}, options?: CallOptions): Promise<ReportsOverview> {
-    return this.request('GET', '/v1/reports/overview', { ...options, query: { ...params } });
+    return this.#call('GET', '/v1/reports/overview', [], { ...options, query: { ...params } });
   }
 
   // Schedules -----------------------------------------------------------------------------------
 
   /** Every schedule (all pages). */
   listSchedules(options?: CallOptions): Promise<Schedule[]> {
-    return this.#collect('/v1/schedules', {}, options);
+    return this.#collect('/v1/schedules', [], {}, options);
   }
 
   /** POST /v1/schedules. */
   createSchedule(schedule: ScheduleCreate, options?: CallOptions): Promise<Schedule> {
-    return this.request('POST', '/v1/schedules', { ...options, body: schedule });
+    return this.#call('POST', '/v1/schedules', [], { ...options, body: schedule });
   }
 
   /** GET /v1/schedules/{id}. */
   getSchedule(id: string, options?: CallOptions): Promise<Schedule> {
-    return this.request('GET', `/v1/schedules/${segment(id)}`, options);
+    return this.#call('GET', '/v1/schedules/{id}', [id], options);
   }
 
   /** PATCH /v1/schedules/{id}. */
   updateSchedule(id: string, patch: SchedulePatch, options?: CallOptions): Promise<Schedule> {
-    return this.request('PATCH', `/v1/schedules/${segment(id)}`, { ...options, body: patch });
+    return this.#call('PATCH', '/v1/schedules/{id}', [id], { ...options, body: patch });
   }
 
   /** DELETE /v1/schedules/{id}. */
   async deleteSchedule(id: string, options?: CallOptions): Promise<void> {
-    await this.request('DELETE', `/v1/schedules/${segment(id)}`, options);
+    await this.#call('DELETE', '/v1/schedules/{id}', [id], options);
   }
 
   /** POST /v1/schedules/{id}/run-now. */
   runScheduleNow(id: string, options?: CallOptions): Promise<ScheduleRun> {
-    return this.request('POST', `/v1/schedules/${segment(id)}/run-now`, options);
+    // ScheduleRun narrows the document's `status: string` to the scan states (types.ts).
+    const answer = this.#call('POST', '/v1/schedules/{id}/run-now', [id], options);
+    return answer as Promise<ScheduleRun>;
   }
 
   // Webhooks ------------------------------------------------------------------------------------
 
   /** Every webhook (all pages). */
   listWebhooks(options?: CallOptions): Promise<Webhook[]> {
-    return this.#collect('/v1/webhooks', {}, options);
+    return this.#collect('/v1/webhooks', [], {}, options);
   }
 
   /** POST /v1/webhooks. */
   createWebhook(webhook: WebhookCreate, options?: CallOptions): Promise<Webhook> {
-    return this.request('POST', '/v1/webhooks', { ...options, body: webhook });
+    return this.#call('POST', '/v1/webhooks', [], { ...options, body: webhook });
   }
 
   /** GET /v1/webhooks/{id}. */
   getWebhook(id: string, options?: CallOptions): Promise<Webhook> {
-    return this.request('GET', `/v1/webhooks/${segment(id)}`, options);
+    return this.#call('GET', '/v1/webhooks/{id}', [id], options);
   }
 
   /** PATCH /v1/webhooks/{id}. */
   updateWebhook(id: string, patch: WebhookPatch, options?: CallOptions): Promise<Webhook> {
-    return this.request('PATCH', `/v1/webhooks/${segment(id)}`, { ...options, body: patch });
+    return this.#call('PATCH', '/v1/webhooks/{id}', [id], { ...options, body: patch });
   }
 
   /** DELETE /v1/webhooks/{id}. */
   async deleteWebhook(id: string, options?: CallOptions): Promise<void> {
-    await this.request('DELETE', `/v1/webhooks/${segment(id)}`, options);
+    await this.#call('DELETE', '/v1/webhooks/{id}', [id], options);
   }
 
   /** POST /v1/webhooks/{id}/test: sends `webhook.test` now. */
   testWebhook(id: string, options?: CallOptions): Promise<WebhookTestResult> {
-    return this.request('POST', `/v1/webhooks/${segment(id)}/test`, options);
+    return this.#call('POST', '/v1/webhooks/{id}/test', [id], options);
   }
 
   /** A webhook's whole delivery log (all pages). */
   listWebhookDeliveries(id: string, options?: CallOptions): Promise<WebhookDelivery[]> {
-    return this.#collect(`/v1/webhooks/${segment(id)}/deliveries`, {}, options);
+    return this.#collect('/v1/webhooks/{id}/deliveries', [id], {}, options);
   }
 
   // MCP and audit -------------------------------------------------------------------------------
 
   /** GET /v1/mcp/capabilities: the tools and their input schemas. */
   mcpCapabilities(options?: CallOptions): Promise<McpCapabilities> {
-    return this.request('GET', '/v1/mcp/capabilities', options);
+    return this.#call('GET', '/v1/mcp/capabilities', [], options);
   }
 
   /**
@@ -597,40 +618,67 @@ export class CwsClient {
     scan: ScanCreate = {},
     options?: CallOptions,
   ): Promise<McpToolResult<{ scan_id: string; status: string }>> {
-    return this.mcpTool('run-scan', { ...scan }, options);
+    // The document leaves a tool's `result` open: its type here is the tool's contract.
+    const answer = this.#call('POST', '/v1/mcp/tools/run-scan', [], { ...options, body: scan });
+    return answer as Promise<McpToolResult<{ scan_id: string; status: string }>>;
   }
 
   /** GET /v1/mcp/tools/get-scan/{id}. */
   mcpGetScan(id: string, options?: CallOptions): Promise<McpToolResult<Scan>> {
-    return this.request('GET', `/v1/mcp/tools/get-scan/${segment(id)}`, options);
+    const answer = this.#call('GET', '/v1/mcp/tools/get-scan/{id}', [id], options);
+    return answer as Promise<McpToolResult<Scan>>;
   }
 
   /** One page of the audit log, GET /v1/events. */
   listEvents(params: AuditEventListParams = {}, options?: CallOptions): Promise<Page<AuditEvent>> {
-    return this.#page('/v1/events', { ...params }, options);
+    return this.#page('/v1/events', [], { ...params }, options);
   }
 
   /** The whole audit log matching `params`, page after page. */
   iterEvents(params: AuditEventListParams = {}, options?: CallOptions): AsyncGenerator<AuditEvent> {
-    return this.#iterate('/v1/events', { ...params }, options);
+    return this.#iterate('/v1/events', [], { ...params }, options);
   }
 
   // Plumbing ------------------------------------------------------------------------------------
 
+  /**
+   * One route of the document: its method and path template are checked against the generated
+   * types, and so are the body sent and the type of the answer.
+   */
+  #call<P extends Route, M extends MethodOf<P>>(
+    method: M,
+    template: P,
+    values: PathValues<P>,
+    options: CallOptions & { body?: BodyOf<OperationOf<P, M>>; query?: QueryParams } = {},
+  ): Promise<SuccessOf<OperationOf<P, M>>> {
+    return this.request(method, routePath(template, values), options);
+  }
+
   /** One envelope page; `envelope=true` asks for `{items, page}` instead of the legacy array. */
-  async #page<T>(path: string, query: QueryParams, options?: CallOptions): Promise<Page<T>> {
+  async #page<P extends ListRoute>(
+    template: P,
+    values: PathValues<P>,
+    query: QueryParams,
+    options?: CallOptions,
+  ): Promise<Page<ItemOf<P>>> {
+    const path = routePath(template, values);
     const answer = await this.request<unknown>('GET', path, {
       ...options,
       query: { ...query, envelope: true },
     });
-    return asPage<T>(answer, path);
+    return asPage<ItemOf<P>>(answer, path);
   }
 
   /** Follows `page.next_cursor` until the server says there is no more. */
-  async *#iterate<T>(path: string, query: QueryParams, options?: CallOptions): AsyncGenerator<T> {
+  async *#iterate<P extends ListRoute>(
+    template: P,
+    values: PathValues<P>,
+    query: QueryParams,
+    options?: CallOptions,
+  ): AsyncGenerator<ItemOf<P>> {
     let cursor = typeof query.cursor === 'string' ? query.cursor : undefined;
     for (;;) {
-      const page = await this.#page<T>(path, { ...query, cursor }, options);
+      const page = await this.#page(template, values, { ...query, cursor }, options);
       yield* page.items;
       const next = page.page.next_cursor;
       if (!next || !page.page.has_more) return;
@@ -638,16 +686,21 @@ export class CwsClient {
         throw new CwsError({
           status: 0,
           code: 'client.invalid_response',
-          message: `${path} returned the same cursor twice`,
+          message: `${routePath(template, values)} returned the same cursor twice`,
         });
       }
       cursor = next;
     }
   }
 
-  async #collect<T>(path: string, query: QueryParams, options?: CallOptions): Promise<T[]> {
-    const items: T[] = [];
-    for await (const item of this.#iterate<T>(path, query, options)) items.push(item);
+  async #collect<P extends ListRoute>(
+    template: P,
+    values: PathValues<P>,
+    query: QueryParams,
+    options?: CallOptions,
+  ): Promise<ItemOf<P>[]> {
+    const items: ItemOf<P>[] = [];
+    for await (const item of this.#iterate(template, values, query, options)) items.push(item);
     return items;
   }
 
@@ -718,6 +771,11 @@ function asPage<T>(answer: unknown, path: string): Page<T> {
 
 function segment(id: string): string {
   return encodeURIComponent(id);
+}
+
+/** The path of a route of the document, with its placeholders filled in. */
+function routePath<P extends Route>(template: P, values: PathValues<P>): string {
+  return fillPath(template, values);
 }
 
 interface Deadline {

@@ -1,53 +1,72 @@
 /**
- * Request and response shapes of the CWS Local API v1 (shared/CONTRACT.md). Where the contract
- * names a field, it is typed here exactly; where the contract leaves a structure open (report
- * totals, inventory lists), the type is a JSON object so that additive server changes type-check.
+ * Request and response shapes of the CWS Local API v1, derived from the types generated from the
+ * server's OpenAPI document (./generated/openapi.ts), so that a server schema change that breaks
+ * the client fails type-checking. The few shapes the document cannot give (generic pages, numbers
+ * the client sends as query strings, MCP tool results) are written here and checked against it.
  */
+import type { Components, Paths } from './generated/openapi.js';
+
+export type { Components, Paths } from './generated/openapi.js';
 
 /** Any JSON object whose keys the contract does not fix. */
 export type JsonObject = { [key: string]: unknown };
 
-/** Cloud or cluster a finding or account belongs to. */
-export type Provider = 'aws' | 'azure' | 'alibaba' | 'kubernetes';
+// ---------------------------------------------------------------------------------------------
+// Deriving types from the document. Each helper constrains its argument, so a route, method,
+// status or body that the document no longer has is a compile error, never a silent `never`.
 
-/** What a finding recommends doing with the resource. */
-export type ActionType = 'DELETE' | 'RIGHTSIZE' | 'ARCHIVE' | 'STOP' | 'REVIEW';
+/** A request body or response with a JSON body; an optional request body counts. */
+type JsonContent = { content: { 'application/json': unknown } };
 
-/** How sure a rule is about a finding. */
-export type Confidence = 'high' | 'medium' | 'low';
+/** The JSON body of a request or response. */
+type Json<T extends JsonContent | undefined> = NonNullable<T>['content']['application/json'];
 
-/** When notifications fire: after every scan, or only when a scan found waste. */
-export type NotificationTriggerMode = 'scan_complete' | 'waste_only';
+/** A list route's answer: a plain array, or `{items, page}` with `?envelope=true` or a cursor. */
+type ListContent = { content: { 'application/json': unknown[] | { items: unknown[] } } };
+
+/** One item of a list route's answer. */
+type ListItem<T extends ListContent> = Extract<Json<T>, unknown[]>[number];
+
+/** The `{items, page}` form of a list route's answer. */
+type Envelope<T extends ListContent> = Exclude<Json<T>, unknown[]>;
+
+/** The query parameters of an operation; `envelope` is the client's to set, not the caller's. */
+type Query<T extends { query?: object }> = Omit<NonNullable<T['query']>, 'envelope'>;
+
+/**
+ * Query parameters the document describes as digit strings (`min_monthly_cost`, `window_days`)
+ * and the client sends from numbers. Naming a key the operation does not have is an error.
+ */
+type NumericQuery<T, K extends keyof T> = Flat<Omit<T, K> & { [P in K]?: number }>;
+
+/**
+ * Narrows response fields the document types loosely (a status as `string`) to what the contract
+ * promises. Each narrowed field must exist in the document and fit its type there.
+ */
+type Narrow<T, N extends { [K in keyof N]: K extends keyof T ? T[K] : never }> = Flat<
+  Omit<T, keyof N> & N
+>;
+
+/** Shows an intersection as one object in editors and declaration files. */
+type Flat<T> = { [K in keyof T]: T[K] } & {};
+
+/** Compile-time proof that `T` is assignable to `U`; used by the checks at the end. */
+type Assert<T extends U, U> = T;
 
 // ---------------------------------------------------------------------------------------------
 // Errors and pagination
 
-/** One offending field or item of a rejected request. */
-export interface ErrorDetail {
-  path: string;
-  message: string;
-}
-
 /** The single error body every failing route answers with. */
-export interface ErrorBody {
-  error: { code: string; message: string; details?: ErrorDetail[] };
-  request_id?: string;
-}
+export type ErrorBody = Components['schemas']['Error'];
+
+/** One offending field or item of a rejected request. */
+export type ErrorDetail = NonNullable<ErrorBody['error']['details']>[number];
 
 /** One entry of GET /v1/meta/errors. */
-export interface ErrorCatalogueEntry {
-  code: string;
-  http_status: number;
-  title: string;
-  remedy: string;
-}
+export type ErrorCatalogueEntry = Json<Paths['/v1/meta/errors']['get']['responses'][200]>[number];
 
 /** The `page` part of a list envelope; `next_cursor` is null on the last page. */
-export interface PageInfo {
-  limit: number;
-  next_cursor: string | null;
-  has_more: boolean;
-}
+export type PageInfo = Envelope<Paths['/v1/events']['get']['responses'][200]>['page'];
 
 /** A list envelope (`?envelope=true` or any `cursor`). */
 export interface Page<T> {
@@ -56,601 +75,346 @@ export interface Page<T> {
 }
 
 /** Paging controls every list route accepts: `limit` 1–250 (default 50), opaque `cursor`. */
-export interface PageParams {
-  limit?: number;
-  cursor?: string;
-}
+export type PageParams = Query<Paths['/v1/events']['get']['parameters']>;
 
 // ---------------------------------------------------------------------------------------------
 // Public and meta
 
 /** GET /status (public). */
-export interface Status {
-  status: 'running';
-  version: string;
-  api_version: 'v1';
-  base_url: string;
-  tls_enabled: true;
-  self_signed_tls: boolean;
-  uptime_seconds: number;
-}
-
-/** A provider as GET /v1/meta/capabilities describes it: its check (rule) ids. */
-export interface ProviderCapability {
-  id: string;
-  status: 'available' | 'unavailable';
-  checks: string[];
-}
-
-/** A route group as GET /v1/meta/capabilities describes it (`"GET /v1/scans/{id}"` …). */
-export interface RouteGroupCapability {
-  name: string;
-  status: 'available';
-  routes: string[];
-}
+export type Status = Json<Paths['/status']['get']['responses'][200]>;
 
 /** GET /v1/meta/capabilities. */
-export interface Capabilities {
-  api_version: 'v1';
-  app_version: string;
-  generated_at: string;
-  providers: ProviderCapability[];
-  groups: RouteGroupCapability[];
-}
+export type Capabilities = Json<Paths['/v1/meta/capabilities']['get']['responses'][200]>;
 
-/** Versioning policy inside GET /v1/meta/compatibility. */
-export interface VersioningPolicy {
-  stability: 'additive';
-  minimum_notice_days: number;
-  deprecated_routes: string[];
-  policy: string;
-}
+/** A provider as GET /v1/meta/capabilities describes it: its check (rule) ids. */
+export type ProviderCapability = Capabilities['providers'][number];
 
-/** Pagination policy inside GET /v1/meta/compatibility. */
-export interface PaginationPolicy {
-  legacy_array_default: true;
-  envelope_param: string;
-  cursor_param: string;
-  limit_param: string;
-  cursor_field: 'page.next_cursor';
-  default_limit: number;
-  max_limit: number;
-}
-
-/** Webhook signing policy inside GET /v1/meta/compatibility. */
-export interface WebhookSigningPolicy {
-  algorithm: 'hmac-sha256';
-  headers: { event: string; delivery: string; timestamp: string; signature: string };
-  signature_format: string;
-  signed_payload: string;
-  tolerance_seconds: number;
-}
+/** A route group as GET /v1/meta/capabilities describes it (`"GET /v1/scans/{id}"` …). */
+export type RouteGroupCapability = Capabilities['groups'][number];
 
 /** GET /v1/meta/compatibility. */
-export interface Compatibility {
-  api_version: 'v1';
-  app_version: string;
-  versioning: VersioningPolicy;
-  pagination: PaginationPolicy;
-  webhooks: WebhookSigningPolicy;
-}
+export type Compatibility = Json<Paths['/v1/meta/compatibility']['get']['responses'][200]>;
 
-/** GET /v1/openapi.json: an OpenAPI 3.1 document. */
-export interface OpenApiDocument extends JsonObject {
-  openapi: string;
-  info: JsonObject;
-  paths: { [path: string]: JsonObject };
-}
+/** Versioning policy inside GET /v1/meta/compatibility. */
+export type VersioningPolicy = Compatibility['versioning'];
+
+/** Pagination policy inside GET /v1/meta/compatibility. */
+export type PaginationPolicy = Compatibility['pagination'];
+
+/** Webhook signing policy inside GET /v1/meta/compatibility. */
+export type WebhookSigningPolicy = Compatibility['webhooks'];
+
+/**
+ * GET /v1/openapi.json: an OpenAPI 3.1 document. Its schema names only some top-level members
+ * (the document also has `servers`, `security` and `tags`), so the rest stay open.
+ */
+export type OpenApiDocument = Json<Paths['/v1/openapi.json']['get']['responses'][200]> & JsonObject;
 
 // ---------------------------------------------------------------------------------------------
 // Settings and notifications
 
 /** GET /v1/settings/general. */
-export interface GeneralSettings {
-  /** ISO 4217 code from the supported table. */
-  currency: string;
-  /** Limit of each cloud API call, 1–600 (default 15). */
-  api_timeout_seconds: number;
-  notification_trigger_mode: NotificationTriggerMode;
-  /** Operator overrides of the embedded units-per-USD rates. */
-  currency_rates: { [currency: string]: number };
-}
+export type GeneralSettings = Json<Paths['/v1/settings/general']['get']['responses'][200]>;
 
 /** PATCH /v1/settings/general; at least one field (an empty patch is a 400). */
-export type GeneralSettingsPatch = Partial<GeneralSettings>;
+export type GeneralSettingsPatch = Json<Paths['/v1/settings/general']['patch']['requestBody']>;
 
-/** Thresholds of the scan policy (RULES.md defaults in brackets). */
-export interface ScanPolicyThresholds {
-  /** [30] */
-  stopped_instance_days: number;
-  /** [90] */
-  snapshot_age_days: number;
-  /** [180] */
-  ami_age_days: number;
-  /** [24] */
-  grace_period_hours: number;
-  /** [`cws:ignore=true`] */
-  excluded_tags: string[];
-}
+/** ISO 4217 code from the supported table. */
+export type Currency = GeneralSettings['currency'];
+
+/** When notifications fire: after every scan, or only when a scan found waste. */
+export type NotificationTriggerMode = GeneralSettings['notification_trigger_mode'];
 
 /** GET /v1/settings/scan-policy: thresholds plus per-provider overrides. */
-export interface ScanPolicySettings extends ScanPolicyThresholds {
-  providers: { [provider: string]: Partial<ScanPolicyThresholds> };
-}
+export type ScanPolicySettings = Json<Paths['/v1/settings/scan-policy']['get']['responses'][200]>;
+
+/** Thresholds of the scan policy (RULES.md has the defaults). */
+export type ScanPolicyThresholds = Omit<ScanPolicySettings, 'providers'>;
 
 /** PATCH /v1/settings/scan-policy; a provider's override replaces that provider's whole one. */
-export interface ScanPolicyPatch extends Partial<ScanPolicyThresholds> {
-  providers?: Partial<Record<Provider, Partial<ScanPolicyThresholds>>>;
-}
+export type ScanPolicyPatch = Json<Paths['/v1/settings/scan-policy']['patch']['requestBody']>;
 
-/** GET /v1/settings/quota. */
-export interface Quota {
-  /** null means unlimited. */
-  monthly_scan_limit: number | null;
-  used: number;
-  /** null when unlimited. */
-  remaining: number | null;
-  period_start: string;
-}
+/** GET /v1/settings/quota (`null` limit and remaining: unlimited). */
+export type Quota = Json<Paths['/v1/settings/quota']['get']['responses'][200]>;
 
 /** PATCH /v1/settings/quota. */
-export interface QuotaPatch {
-  monthly_scan_limit: number | null;
-}
+export type QuotaPatch = Json<Paths['/v1/settings/quota']['patch']['requestBody']>;
 
 /** GET /v1/settings/smtp; the password is write-only and never returned. */
-export interface SmtpSettings extends JsonObject {
-  host: string;
-  port: number;
-  secure: boolean;
-  user: string;
-  from: string;
-}
+export type SmtpSettings = Json<Paths['/v1/settings/smtp']['get']['responses'][200]>;
 
 /** PATCH /v1/settings/smtp. */
-export interface SmtpSettingsPatch {
-  host?: string;
-  port?: number;
-  secure?: boolean;
-  user?: string;
-  password?: string;
-  from?: string;
-}
+export type SmtpSettingsPatch = Json<Paths['/v1/settings/smtp']['patch']['requestBody']>;
 
-/** GET/PATCH /v1/notifications/policy. */
-export interface NotificationPolicy {
-  notification_trigger_mode: NotificationTriggerMode;
-}
+/** GET /v1/notifications/policy. */
+export type NotificationPolicy = Json<Paths['/v1/notifications/policy']['get']['responses'][200]>;
+
+/** PATCH /v1/notifications/policy. */
+export type NotificationPolicyPatch = Json<
+  Paths['/v1/notifications/policy']['patch']['requestBody']
+>;
+
+/** POST /v1/notifications/channels: an e-mail channel, or a Slack, Teams or webhook one. */
+export type NotificationChannelCreate = Json<
+  Paths['/v1/notifications/channels']['post']['requestBody']
+>;
+
+/** PATCH /v1/notifications/channels/{id} (the type cannot change). */
+export type NotificationChannelPatch = Json<
+  Paths['/v1/notifications/channels/{id}']['patch']['requestBody']
+>;
+
+/** A stored notification channel; webhook URLs come back masked. */
+export type NotificationChannel = Json<
+  Paths['/v1/notifications/channels/{id}']['get']['responses'][200]
+>;
 
 /** Kinds of notification channel. */
-export type NotificationChannelType = 'email' | 'slack' | 'teams' | 'webhook';
-
-/** POST /v1/notifications/channels. */
-export interface NotificationChannelCreate extends JsonObject {
-  type: NotificationChannelType;
-  name?: string;
-  notification_trigger_mode?: NotificationTriggerMode;
-  min_savings?: number;
-  min_findings?: number;
-}
-
-/** PATCH /v1/notifications/channels/{id}. */
-export type NotificationChannelPatch = Partial<NotificationChannelCreate>;
-
-/** A stored notification channel. */
-export interface NotificationChannel extends NotificationChannelCreate {
-  id: string;
-}
+export type NotificationChannelType = NotificationChannel['type'];
 
 /** POST /v1/notifications/channels/{id}/test: diagnostics; consumes no quota. */
-export interface ChannelTestResult extends JsonObject {
-  ok: boolean;
-  stage: string;
-  reason_code: string;
-  duration_ms: number;
-}
+export type ChannelTestResult = Json<
+  Paths['/v1/notifications/channels/{id}/test']['post']['responses'][200]
+>;
 
 // ---------------------------------------------------------------------------------------------
 // Accounts and proxies
 
 /** One scannable account of GET /v1/accounts (AWS profiles are `profile_<name>`). */
-export interface Account {
-  id: string;
-  provider: string;
-  name: string;
-  source: string;
-  regions?: string[];
-}
+export type Account = Json<Paths['/v1/accounts']['get']['responses'][200]>[number];
 
 /** POST /v1/cloud-accounts (`provider: "aws"` is rejected: AWS comes from profiles). */
-export interface CloudAccountCreate {
-  provider: string;
-  name: string;
-  /** A JSON string or an object; stored encrypted, never returned. */
-  credentials: string | JsonObject;
-  timeout_seconds?: number;
-  /** YAML or JSON policy overrides for this account. */
-  policy_custom?: string | JsonObject;
-  proxy_profile_id?: string | null;
-}
+export type CloudAccountCreate = Json<Paths['/v1/cloud-accounts']['post']['requestBody']>;
 
 /** PATCH /v1/cloud-accounts/{id}. */
-export type CloudAccountPatch = Partial<CloudAccountCreate>;
+export type CloudAccountPatch = Json<Paths['/v1/cloud-accounts/{id}']['patch']['requestBody']>;
 
 /** A stored cloud account; credentials come back masked only. */
-export interface CloudAccount extends JsonObject {
-  id: string;
-  provider: string;
-  name: string;
-  credentials_masked: { [field: string]: string };
-  timeout_seconds?: number;
-  proxy_profile_id?: string | null;
-}
+export type CloudAccount = Json<Paths['/v1/cloud-accounts/{id}']['get']['responses'][200]>;
 
 /** POST /v1/cloud-accounts/test. */
-export interface CloudAccountTestRequest {
-  provider: string;
-  credentials: string | JsonObject;
-  region?: string;
-  proxy_profile_id?: string;
-}
+export type CloudAccountTestRequest = Json<Paths['/v1/cloud-accounts/test']['post']['requestBody']>;
 
 /** Result of a connection test; `implemented:false` means format-only validation. */
-export interface CloudAccountTestResult {
-  ok: boolean;
-  provider: string;
-  implemented: boolean;
-  message: string;
-  checks: unknown[];
-}
+export type CloudAccountTestResult = Json<
+  Paths['/v1/cloud-accounts/test']['post']['responses'][200]
+>;
 
 /** POST /v1/proxies. */
-export interface ProxyProfileCreate extends JsonObject {
-  name?: string;
-  url?: string;
-}
+export type ProxyProfileCreate = Json<Paths['/v1/proxies']['post']['requestBody']>;
 
 /** PATCH /v1/proxies/{id}. */
-export type ProxyProfilePatch = Partial<ProxyProfileCreate>;
+export type ProxyProfilePatch = Json<Paths['/v1/proxies/{id}']['patch']['requestBody']>;
 
-/** A stored proxy profile. */
-export interface ProxyProfile extends ProxyProfileCreate {
-  id: string;
-}
+/** A stored proxy profile; the password is never returned. */
+export type ProxyProfile = Json<Paths['/v1/proxies/{id}']['get']['responses'][200]>;
 
-/** POST /v1/proxies/test: the profile to try (or a stored profile's id). */
-export type ProxyTestRequest = JsonObject;
+/** POST /v1/proxies/test: a stored profile's id or a profile to try, and the target. */
+export type ProxyTestRequest = Json<Paths['/v1/proxies/test']['post']['requestBody']>;
 
 /** Outcome of a proxy test. */
-export interface ProxyTestResult extends JsonObject {
-  ok: boolean;
-}
+export type ProxyTestResult = Json<Paths['/v1/proxies/test']['post']['responses'][200]>;
 
 // ---------------------------------------------------------------------------------------------
 // Scans and findings
 
-/** Life-cycle states of a scan; the last three are terminal. */
-export type ScanStatus = 'queued' | 'running' | 'completed' | 'failed' | 'canceled';
-
 /** POST /v1/scans body; every field optional (empty = every account). */
-export interface ScanCreate {
-  selected_accounts?: string[];
-  report_emails?: string[];
-  demo_mode?: boolean;
-  include_kubernetes?: boolean;
-  kubeconfig_path?: string;
-  kube_context?: string;
-  namespaces?: string[];
-  regions?: string[];
-}
+export type ScanCreate = Json<Paths['/v1/scans']['post']['requestBody']>;
 
 /** 202 answer of POST /v1/scans. */
-export interface ScanAccepted {
-  scan_id: string;
-  status: 'queued';
-  message: string;
-  scan?: Scan;
-}
-
-/** One failed check of an account. */
-export interface CheckError {
-  check: string;
-  region: string;
-  code: string;
-  message: string;
-  category: string;
-}
-
-/** Per-account outcome inside a scan. */
-export interface ScanAccountResult {
-  account_id: string;
-  provider: string;
-  name: string;
-  status: string;
-  checks_run: number;
-  checks_failed: number;
-  resources_scanned: number;
-  findings: number;
-  errors: CheckError[];
-  warnings: string[];
-}
-
-/** Outcome of the report e-mail a scan sends when `report_emails` is set. */
-export interface ReportEmailStatus {
-  status: string;
-  reason?: string;
-  recipients: string[];
-}
+export type ScanAccepted = Json<Paths['/v1/scans']['post']['responses'][202]>;
 
 /** GET /v1/scans/{id}. */
-export interface Scan {
-  scan_id: string;
-  id: string;
-  status: ScanStatus;
-  trigger_source: string;
-  created_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-  selected_accounts: string[];
-  demo_mode: boolean;
-  include_kubernetes: boolean;
-  regions: string[];
-  resources_scanned: number;
-  resources_found: number;
-  estimated_monthly_savings: number;
-  estimated_monthly_savings_usd: number;
-  currency: string;
-  carbon_kg_monthly: number;
-  accounts: ScanAccountResult[];
-  error: string | null;
-  report_email_status: ReportEmailStatus | null;
-  counted_toward_quota: boolean;
-}
+export type Scan = Json<Paths['/v1/scans/{id}']['get']['responses'][200]>;
+
+/** Life-cycle states of a scan; the last three are terminal. */
+export type ScanStatus = Scan['status'];
+
+/** Per-account outcome inside a scan. */
+export type ScanAccountResult = Scan['accounts'][number];
+
+/** One failed check of an account. */
+export type CheckError = ScanAccountResult['errors'][number];
+
+/** Outcome of the report e-mail a scan sends when `report_emails` is set. */
+export type ReportEmailStatus = NonNullable<Scan['report_email_status']>;
 
 /** GET /v1/scans query. */
-export interface ScanListParams extends PageParams {
-  status?: ScanStatus;
-}
+export type ScanListParams = Query<Paths['/v1/scans']['get']['parameters']>;
 
-/** GET /v1/scans/{id}/progress. */
-export interface ScanProgress {
-  scan_id: string;
-  status: ScanStatus;
-  phase: string;
-  checks_total: number;
-  checks_done: number;
-  progress_percent: number;
-}
+/** GET /v1/scans/{id}/progress (the document types `status` as any string). */
+export type ScanProgress = Narrow<
+  Json<Paths['/v1/scans/{id}/progress']['get']['responses'][200]>,
+  { status: ScanStatus }
+>;
 
 /** POST /v1/scans/{id}/cancel answer (202): the scan as it now stands. */
-export type ScanCancelResult = Scan;
+export type ScanCancelResult = Json<Paths['/v1/scans/{id}/cancel']['post']['responses'][202]>;
+
+/** GET /v1/findings query; `min_monthly_cost` is in USD. */
+export type FindingListParams = NumericQuery<
+  Query<Paths['/v1/findings']['get']['parameters']>,
+  'min_monthly_cost'
+>;
 
 /** Filters of GET /v1/findings (latest completed scan when `scan_id` is absent). */
-export interface FindingFilters {
-  scan_id?: string;
-  provider?: Provider;
-  account_id?: string;
-  resource_type?: string;
-  rule?: string;
-  /** In USD. */
-  min_monthly_cost?: number;
-}
-
-/** GET /v1/findings query. */
-export interface FindingListParams extends FindingFilters, PageParams {}
+export type FindingFilters = Omit<FindingListParams, keyof PageParams>;
 
 /** A priced finding. */
-export interface Finding {
-  id: string;
-  scan_id: string;
-  rule_id: string;
-  provider: Provider;
-  account_id: string;
-  region: string;
-  resource_type: string;
-  resource_id: string;
-  resource_name: string;
-  title: string;
-  details: string;
-  evidence: JsonObject;
-  action_type: ActionType;
-  recommendation: string;
-  fix_command?: string;
-  estimated_monthly_cost: number;
-  estimated_monthly_cost_usd: number;
-  currency: string;
-  price_source: string;
-  carbon_kg_monthly: number;
-  confidence: Confidence;
-  first_seen_at: string;
-  handled: boolean;
-}
+export type Finding = ListItem<Paths['/v1/findings']['get']['responses'][200]>;
+
+/** Cloud or cluster a finding or account belongs to. */
+export type Provider = Finding['provider'];
+
+/** What a finding recommends doing with the resource. */
+export type ActionType = Finding['action_type'];
+
+/** How sure a rule is about a finding. */
+export type Confidence = Finding['confidence'];
 
 // ---------------------------------------------------------------------------------------------
 // Kubernetes
 
-/** One context of a kubeconfig. */
-export interface K8sContext {
-  name: string;
-  cluster: string;
-  namespace: string | null;
-  user: string;
-}
-
 /** GET /v1/k8s/contexts. */
-export interface K8sContexts {
-  path: string;
-  current_context: string | null;
-  contexts: K8sContext[];
-}
+export type K8sContexts = Json<Paths['/v1/k8s/contexts']['get']['responses'][200]>;
+
+/** One context of a kubeconfig. */
+export type K8sContext = K8sContexts['contexts'][number];
 
 /** POST /v1/k8s/scans. */
-export interface K8sScanCreate {
-  kubeconfig_path: string;
-  kube_context: string;
-  namespaces?: string[];
-}
+export type K8sScanCreate = Json<Paths['/v1/k8s/scans']['post']['requestBody']>;
 
 /** 202 answer of POST /v1/k8s/scans. */
-export interface K8sScanAccepted extends JsonObject {
-  scan_id: string;
-}
+export type K8sScanAccepted = Json<Paths['/v1/k8s/scans']['post']['responses'][202]>;
 
 /** GET /v1/k8s/findings query. */
-export interface K8sFindingListParams extends PageParams {
-  scan_id?: string;
-}
+export type K8sFindingListParams = NumericQuery<
+  Query<Paths['/v1/k8s/findings']['get']['parameters']>,
+  'min_monthly_cost'
+>;
 
 /** GET /v1/k8s/inventory: counts and lists per kind. */
-export type K8sInventory = JsonObject;
+export type K8sInventory = Json<Paths['/v1/k8s/inventory']['get']['responses'][200]>;
 
-/** Window of the governance reports, in days. */
-export interface WindowParams {
-  window_days?: number;
-}
+/** Window of the overview and governance reports, in days. */
+export type WindowParams = NumericQuery<
+  Query<Paths['/v1/reports/overview']['get']['parameters']>,
+  'window_days'
+>;
 
 /** GET /v1/reports/k8s-governance. */
-export type K8sGovernanceReport = JsonObject;
+export type K8sGovernanceReport = Json<
+  Paths['/v1/reports/k8s-governance']['get']['responses'][200]
+>;
 
 /** GET /v1/reports/k8s-action-plan. */
-export type K8sActionPlan = JsonObject;
+export type K8sActionPlan = Json<Paths['/v1/reports/k8s-action-plan']['get']['responses'][200]>;
 
 // ---------------------------------------------------------------------------------------------
 // Reports
 
-/** Report formats. */
-export type ReportFormat = 'pdf' | 'csv' | 'json' | 'html';
-
 /** POST /v1/reports/generate. */
-export interface ReportGenerate {
-  format: ReportFormat;
-  scan_id?: string;
-  include_esg?: boolean;
-}
+export type ReportGenerate = Json<Paths['/v1/reports/generate']['post']['requestBody']>;
 
 /** Report metadata (201 of generate, GET /v1/reports/{id}). */
-export interface Report {
-  report_id: string;
-  format: ReportFormat;
-  content_type: string;
-  filename: string;
-  size_bytes: number;
-  created_at: string;
-  scan_id: string;
-  include_esg: boolean;
-}
+export type Report = Json<Paths['/v1/reports/{id}']['get']['responses'][200]>;
+
+/** Report formats. */
+export type ReportFormat = Report['format'];
 
 /** GET /v1/reports/overview: totals, by provider, by account, by rule, daily trend. */
-export type ReportsOverview = JsonObject;
+export type ReportsOverview = Json<Paths['/v1/reports/overview']['get']['responses'][200]>;
 
 // ---------------------------------------------------------------------------------------------
 // Schedules
 
 /** POST /v1/schedules. */
-export interface ScheduleCreate {
-  name: string;
-  enabled: boolean;
-  /** Unix seconds of the first run. */
-  run_at: number;
-  interval_minutes: number;
-  timezone: string;
-  cron?: string;
-  scan?: ScanCreate;
-}
+export type ScheduleCreate = Json<Paths['/v1/schedules']['post']['requestBody']>;
 
 /** PATCH /v1/schedules/{id}. */
-export type SchedulePatch = Partial<ScheduleCreate>;
+export type SchedulePatch = Json<Paths['/v1/schedules/{id}']['patch']['requestBody']>;
 
-/** A stored schedule. */
-export interface Schedule extends ScheduleCreate {
-  id: string;
-  next_run_at: number | null;
-  last_run_at: number | null;
-  last_scan_id: string | null;
-  last_error: string | null;
-}
+/** A stored schedule with its next and last run. */
+export type Schedule = Json<Paths['/v1/schedules/{id}']['get']['responses'][200]>;
 
-/** 202 answer of POST /v1/schedules/{id}/run-now. */
-export interface ScheduleRun {
-  scan_id: string;
-  status: ScanStatus;
-  schedule_id: string;
-}
+/** 202 answer of POST /v1/schedules/{id}/run-now (the document types `status` as any string). */
+export type ScheduleRun = Narrow<
+  Json<Paths['/v1/schedules/{id}/run-now']['post']['responses'][202]>,
+  { status: ScanStatus }
+>;
 
 // ---------------------------------------------------------------------------------------------
 // Webhooks
 
-/** Events a webhook can subscribe to. */
-export type WebhookEvent =
-  | 'scan.started'
-  | 'scan.completed'
-  | 'scan.failed'
-  | 'scan.canceled'
-  | 'report.generated'
-  | 'webhook.test';
-
 /** POST /v1/webhooks. */
-export interface WebhookCreate {
-  url: string;
-  events: WebhookEvent[];
-  is_active: boolean;
-  /** Signing secret; write-only. */
-  secret?: string;
-  name?: string;
-}
+export type WebhookCreate = Json<Paths['/v1/webhooks']['post']['requestBody']>;
 
 /** PATCH /v1/webhooks/{id}. */
-export type WebhookPatch = Partial<WebhookCreate>;
+export type WebhookPatch = Json<Paths['/v1/webhooks/{id}']['patch']['requestBody']>;
 
 /** A stored webhook; the secret is never returned, only whether one is set. */
-export interface Webhook {
-  id: string;
-  url: string;
-  events: WebhookEvent[];
-  is_active: boolean;
-  has_secret: boolean;
-  created_at: string;
-  name?: string;
-}
+export type Webhook = Json<Paths['/v1/webhooks/{id}']['get']['responses'][200]>;
+
+/** Events a webhook can subscribe to. */
+export type WebhookEvent = Webhook['events'][number];
 
 /** POST /v1/webhooks/{id}/test. */
-export interface WebhookTestResult {
-  ok: boolean;
-  status_code: number | null;
-  duration_ms: number;
-  error?: string;
-}
+export type WebhookTestResult = Json<Paths['/v1/webhooks/{id}/test']['post']['responses'][200]>;
 
 /** One entry of GET /v1/webhooks/{id}/deliveries (attempts, status codes, next retry). */
-export type WebhookDelivery = JsonObject;
+export type WebhookDelivery = ListItem<
+  Paths['/v1/webhooks/{id}/deliveries']['get']['responses'][200]
+>;
 
 // ---------------------------------------------------------------------------------------------
 // MCP and audit
 
-/** One tool of GET /v1/mcp/capabilities. */
-export interface McpToolDescription extends JsonObject {
-  name: string;
-}
-
 /** GET /v1/mcp/capabilities. */
-export interface McpCapabilities extends JsonObject {
-  tools: McpToolDescription[];
-}
+export type McpCapabilities = Json<Paths['/v1/mcp/capabilities']['get']['responses'][200]>;
 
-/** Every REST MCP tool answers `{tool, result}`. */
+/** One tool of GET /v1/mcp/capabilities. */
+export type McpToolDescription = McpCapabilities['tools'][number];
+
+/**
+ * Every REST MCP tool answers `{tool, result}`. The document leaves `result` open, so its type
+ * is the caller's claim; the checks below hold every tool's answer to this shape.
+ */
 export interface McpToolResult<T = unknown> {
   tool: string;
   result: T;
 }
 
 /** One audit entry of GET /v1/events; never holds secret values. */
-export interface AuditEvent {
-  id: string;
-  action: string;
-  target: string;
-  details: JsonObject;
-  created_at: string;
-}
+export type AuditEvent = ListItem<Paths['/v1/events']['get']['responses'][200]>;
 
 /** GET /v1/events query. */
 export type AuditEventListParams = PageParams;
+
+// ---------------------------------------------------------------------------------------------
+// Checks of the hand-written shapes against the document. An answer must fit what the client
+// declares it receives; a page the client builds must fit every list route's envelope.
+
+type McpToolPath = Extract<keyof Paths, `/v1/mcp/tools/${string}`>;
+type SuccessAnswers<Item> = {
+  [M in keyof Item]: Item[M] extends { responses: { 200: JsonContent } }
+    ? Json<Item[M]['responses'][200]>
+    : never;
+}[keyof Item];
+type McpAnswer = { [P in McpToolPath]: SuccessAnswers<Paths[P]> }[McpToolPath];
+
+type ListPath = {
+  [P in keyof Paths]: Paths[P] extends { get: { responses: { 200: ListContent } } } ? P : never;
+}[keyof Paths];
+type ListAnswer<P extends ListPath> = Paths[P]['get']['responses'][200];
+
+type Checks = [
+  Assert<McpAnswer, McpToolResult>,
+  Assert<[McpAnswer] extends [never] ? 'no MCP tool routes' : true, true>,
+  Assert<
+    { [P in ListPath]: Envelope<ListAnswer<P>> },
+    { [P in ListPath]: Page<ListItem<ListAnswer<P>>> }
+  >,
+  Assert<PageParams, Query<Paths['/v1/scans']['get']['parameters']>>,
+  Assert<PageParams, Query<Paths['/v1/findings']['get']['parameters']>>,
+  Assert<PageParams, Query<Paths['/v1/k8s/findings']['get']['parameters']>>,
+];
