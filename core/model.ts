@@ -70,8 +70,18 @@ export type Usage =
   | { kind: 'storage'; sku: string; gib: number; medium: 'ssd' | 'hdd' }
   /** Snapshot or image storage billed per GiB-month (object storage, replicated). */
   | { kind: 'snapshot'; sku: string; gib: number }
-  /** A machine billed per hour; vCPUs and memory drive carbon. */
-  | { kind: 'compute'; sku: string; vcpus: number; memory_gib: number; hours: number }
+  /**
+   * A machine billed per hour; vCPUs and memory drive carbon. `powered: false` marks a stopped
+   * machine that is still billed: it draws no compute power, only its embodied share counts.
+   */
+  | {
+      kind: 'compute';
+      sku: string;
+      vcpus: number;
+      memory_gib: number;
+      hours: number;
+      powered?: boolean;
+    }
   /** Anything else billed per hour (NAT gateway, public IPv4, load balancer); no carbon. */
   | { kind: 'hourly'; sku: string; hours: number };
 
@@ -173,10 +183,16 @@ export interface ProviderScanner {
   ): Promise<Outcome<CheckResult>>;
 }
 
-/** True when a resource's tags carry one of the policy's excluded `key=value` pairs. */
+/** The tag that always keeps a resource out of findings, whatever `excluded_tags` says. */
+export const ALWAYS_EXCLUDED_TAG = 'cws:ignore=true';
+
+/**
+ * True when a resource's tags carry `cws:ignore=true` or one of the policy's excluded `key=value`
+ * pairs (a bare `key` matches any value).
+ */
 export function isExcluded(tags: Record<string, string> | undefined, policy: ScanPolicy): boolean {
   if (!tags) return false;
-  return policy.excluded_tags.some((pair) => {
+  return [ALWAYS_EXCLUDED_TAG, ...policy.excluded_tags].some((pair) => {
     const at = pair.indexOf('=');
     const key = at < 0 ? pair : pair.slice(0, at);
     const value = at < 0 ? undefined : pair.slice(at + 1);

@@ -25,27 +25,20 @@ export interface PlanSources {
 export function planScan(request: ScanRequest, sources: PlanSources): ScanPlan {
   const regions = request.regions ?? [];
   let accounts: ScanAccount[];
-  if (request.demo_mode) {
+  if (request.selected_accounts?.length) {
+    // In demo mode only the demo accounts can be chosen; otherwise any account (demo ones too).
+    const candidates = request.demo_mode
+      ? sources.demoAccounts
+      : [...sources.accounts, ...sources.demoAccounts];
+    accounts = selectAccounts(request.selected_accounts, candidates, request.demo_mode === true);
+  } else if (request.demo_mode) {
     accounts = sources.demoAccounts;
-  } else if (request.selected_accounts?.length) {
-    const byId = new Map([...sources.accounts, ...sources.demoAccounts].map((a) => [a.id, a]));
-    const details = request.selected_accounts
-      .map((id, index) => ({ path: `selected_accounts.${index}`, message: `no account ${id}`, id }))
-      .filter(({ id }) => !byId.has(id));
-    if (details.length) {
-      throw new CwsError(
-        'scan.unknown_accounts',
-        `unknown account ids: ${details.map((d) => d.id).join(', ')}`,
-        details.map(({ path, message }) => ({ path, message })),
-      );
-    }
-    accounts = [...new Set(request.selected_accounts)].map((id) => byId.get(id) as ScanAccount);
   } else if (request.include_kubernetes || request.kubeconfig_path) {
     accounts = [];
   } else {
     accounts = sources.accounts;
   }
-  if (request.include_kubernetes && sources.kubernetesAccount) {
+  if ((request.include_kubernetes || request.kubeconfig_path) && sources.kubernetesAccount) {
     accounts = [
       ...accounts.filter((a) => a.provider !== 'kubernetes' || a.source === 'demo'),
       sources.kubernetesAccount(),
@@ -62,4 +55,24 @@ export function planScan(request: ScanRequest, sources: PlanSources): ScanPlan {
     );
   }
   return { accounts, regions };
+}
+
+/** The selected accounts in request order; unknown ids are refused, each named in the details. */
+function selectAccounts(ids: string[], candidates: ScanAccount[], isDemo: boolean): ScanAccount[] {
+  const byId = new Map(candidates.map((account) => [account.id, account]));
+  const details = ids
+    .map((id, index) => ({
+      path: `selected_accounts.${index}`,
+      message: `no ${isDemo ? 'demo ' : ''}account ${id}`,
+      id,
+    }))
+    .filter(({ id }) => !byId.has(id));
+  if (details.length) {
+    throw new CwsError(
+      'scan.unknown_accounts',
+      `unknown ${isDemo ? 'demo ' : ''}account ids: ${details.map((d) => d.id).join(', ')}`,
+      details.map(({ path, message }) => ({ path, message })),
+    );
+  }
+  return [...new Set(ids)].map((id) => byId.get(id) as ScanAccount);
 }

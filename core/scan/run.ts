@@ -65,6 +65,7 @@ export async function runChecks(
       const result = results[index] as AccountResult;
       const scanner = deps.scannerFor(account);
       if (!scanner) {
+        countInstantCheck(result, progress);
         fail(
           result,
           { id: 'plan', account_id: account.id, region: '-', label: 'plan' },
@@ -82,6 +83,7 @@ export async function runChecks(
           .run(() => scanner.planChecks(account, callOptions(account, deps))),
       );
       if (!outcome.ok) {
+        countInstantCheck(result, progress);
         fail(
           result,
           { id: 'plan', account_id: account.id, region: '-', label: 'plan' },
@@ -91,6 +93,18 @@ export async function runChecks(
       }
       result.checks_total = outcome.value.length;
       progress.total += outcome.value.length;
+      for (const region of unavailableRegions(account, outcome.value)) {
+        countInstantCheck(result, progress);
+        fail(
+          result,
+          { id: `${account.id}:${region}`, account_id: account.id, region, label: region },
+          {
+            code: 'region.unavailable',
+            message: `region ${region} is not enabled for this account or does not exist`,
+            category: 'invalid',
+          },
+        );
+      }
       report();
       return outcome.value;
     }),
@@ -134,6 +148,28 @@ export async function runChecks(
     checks_failed: results.reduce((sum, r) => sum + r.checks_failed, 0),
     canceled,
   };
+}
+
+/**
+ * Requested regions that a regional provider did not plan a check for: a typo or a region the
+ * account has not enabled. Providers that plan one account-wide check (an Azure subscription, a
+ * cluster) filter by region themselves.
+ */
+function unavailableRegions(account: ScanAccount, checks: CheckSpec[]): string[] {
+  if (!account.regions.length) return [];
+  const planned = new Set(checks.map((check) => check.region));
+  if ([...planned].some((region) => ACCOUNT_WIDE_CHECKS.has(region))) return [];
+  return account.regions.filter((region) => !planned.has(region));
+}
+
+const ACCOUNT_WIDE_CHECKS = new Set(['global', 'cluster', 'subscription']);
+
+/** A check that failed before it could run (planning, an unavailable region) still counts as one. */
+function countInstantCheck(result: AccountResult, progress: { total: number; done: number }): void {
+  result.checks_total += 1;
+  result.checks_run += 1;
+  progress.total += 1;
+  progress.done += 1;
 }
 
 function emptyResult(account: ScanAccount): AccountResult {

@@ -160,6 +160,74 @@ describe('POST /v1/scans', () => {
   });
 });
 
+describe('scan scope', () => {
+  it('scans only the selected demo accounts in demo mode and refuses unknown ones', async () => {
+    const test = await app();
+    const unknown = await test.callJson('POST', '/v1/scans', {
+      demo_mode: true,
+      selected_accounts: ['nope'],
+    });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.code).toBe('scan.unknown_accounts');
+    const real = await test.callJson('POST', '/v1/scans', {
+      demo_mode: true,
+      selected_accounts: ['profile_abc123'],
+    });
+    expect(real.status).toBe(400);
+    const one = await test.callJson('POST', '/v1/scans', {
+      demo_mode: true,
+      selected_accounts: ['demo_aws_prod'],
+    });
+    const scan = await waitForScan(test, one.body.scan_id);
+    expect(scan.selected_accounts).toEqual(['demo_aws_prod']);
+    expect(scan.accounts.map((a: { account_id: string }) => a.account_id)).toEqual([
+      'demo_aws_prod',
+    ]);
+  });
+
+  it('fails a region the account does not have instead of scanning nothing', async () => {
+    const test = await app();
+    const started = await test.callJson('POST', '/v1/scans', {
+      selected_accounts: ['profile_abc123'],
+      regions: ['mars-1'],
+    });
+    const scan = await waitForScan(test, started.body.scan_id);
+    expect(scan.status).toBe('failed');
+    expect(scan.counted_toward_quota).toBe(false);
+    expect(scan.accounts[0].errors[0]).toMatchObject({
+      region: 'mars-1',
+      code: 'region.unavailable',
+    });
+    const mixed = await test.callJson('POST', '/v1/scans', {
+      selected_accounts: ['profile_abc123'],
+      regions: ['us-east-1', 'mars-1'],
+    });
+    const partial = await waitForScan(test, mixed.body.scan_id);
+    expect(partial.status).toBe('completed');
+    expect(partial.accounts[0]).toMatchObject({
+      status: 'partial',
+      checks_run: 2,
+      checks_failed: 1,
+    });
+  });
+
+  it('keeps honouring cws:ignore=true when the operator sets other excluded tags', async () => {
+    const test = await app();
+    const before = await test.callJson('POST', '/v1/scans', { demo_mode: true });
+    const baseline = (await waitForScan(test, before.body.scan_id)).resources_found;
+    await test.callJson('PATCH', '/v1/settings/scan-policy', { excluded_tags: ['team=sandbox'] });
+    const after = await test.callJson('POST', '/v1/scans', { demo_mode: true });
+    expect((await waitForScan(test, after.body.scan_id)).resources_found).toBeLessThanOrEqual(
+      baseline,
+    );
+    const findings = await test.callJson(
+      'GET',
+      `/v1/findings?scan_id=${after.body.scan_id}&limit=250`,
+    );
+    expect(JSON.stringify(findings.body)).not.toContain('cws:ignore');
+  });
+});
+
 describe('scan progress, events and cancel', () => {
   it('reports real check counts and streams events to the terminal status', async () => {
     const test = await app();

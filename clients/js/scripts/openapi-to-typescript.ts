@@ -58,22 +58,38 @@ function wrapLongComments(source: string, width: number): string {
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
 function renderPaths(paths: Record<string, unknown>): string {
-  const entries = Object.entries(paths).map(([path, item]) => {
-    const operations = Object.entries(asRecord(item, path))
+  const entries = Object.entries(paths).map(([path, entry]) => {
+    const item = asRecord(entry, path);
+    if (item.$ref !== undefined) throw new Error(`${path}: path item references are not supported`);
+    const shared = listOf(item.parameters, `${path} parameters`);
+    const operations = Object.entries(item)
       .filter(([method]) => METHODS.includes(method))
-      .map(([method, operation]) => {
+      .map(([method, value]) => {
         const at = `${method.toUpperCase()} ${path}`;
-        const summary = asRecord(operation, at).summary;
-        return `${docComment(summary)}${method}: ${renderOperation(asRecord(operation, at), at)};`;
+        const operation = asRecord(value, at);
+        const rendered = renderOperation(operation, shared, at);
+        return `${docComment(operation.summary)}${method}: ${rendered};`;
       });
     return `${propertyKey(path)}: {\n${operations.join('\n')}\n};`;
   });
   return block(entries);
 }
 
-function renderOperation(operation: Record<string, unknown>, at: string): string {
+/** One operation; parameters of its path item apply unless the operation redefines them. */
+function renderOperation(
+  operation: Record<string, unknown>,
+  shared: unknown[],
+  at: string,
+): string {
   const members: string[] = [];
-  const parameters = renderParameters(operation.parameters, at);
+  const own = listOf(operation.parameters, `${at} parameters`);
+  const key = (parameter: unknown) => {
+    const { name, in: place } = asRecord(parameter, `${at} parameter`);
+    return `${String(place)} ${String(name)}`;
+  };
+  const ownKeys = new Set(own.map(key));
+  const inherited = shared.filter((parameter) => !ownKeys.has(key(parameter)));
+  const parameters = renderParameters([...inherited, ...own], at);
   if (parameters) members.push(`parameters: ${parameters};`);
   if (operation.requestBody !== undefined) {
     const body = asRecord(operation.requestBody, `${at} requestBody`);
@@ -90,16 +106,15 @@ function renderOperation(operation: Record<string, unknown>, at: string): string
 }
 
 /** Groups parameters by where they travel; a group is optional when none of it is required. */
-function renderParameters(parameters: unknown, at: string): string | undefined {
-  if (parameters === undefined) return undefined;
-  if (!Array.isArray(parameters)) throw new Error(`${at}: parameters is not a list`);
+function renderParameters(parameters: unknown[], at: string): string | undefined {
   const groups = new Map<string, { members: string[]; isRequired: boolean }>();
   for (const entry of parameters) {
     const parameter = asRecord(entry, `${at} parameter`);
     const name = String(parameter.name);
     const place = String(parameter.in);
     const where = `${at} ${place} parameter ${name}`;
-    if (parameter.$ref !== undefined) throw new Error(`${where}: parameter references`);
+    if (parameter.$ref !== undefined)
+      throw new Error(`${where}: parameter references are not supported`);
     const isRequired = parameter.required === true || place === 'path';
     const group = groups.get(place) ?? { members: [], isRequired: false };
     group.isRequired ||= isRequired;
@@ -373,6 +388,12 @@ function docComment(text: unknown): string {
 
 function escapeComment(text: string): string {
   return text.replace(/\*\//g, '*\\/');
+}
+
+function listOf(value: unknown, at: string): unknown[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new Error(`${at}: expected a list`);
+  return value;
 }
 
 function asRecord(value: unknown, at: string): Record<string, unknown> {
