@@ -78,11 +78,26 @@ export function validate<const S extends v.GenericSchema>(
 export function validationError(issues: readonly v.BaseIssue<unknown>[]): CwsError {
   const details: ErrorDetail[] = issues.map((issue) => ({
     path: v.getDotPath(issue) ?? '',
-    message: issue.message,
+    message: issueMessage(issue),
   }));
   const first = details[0];
   const message = first ? describeDetail(first) : 'invalid request';
   return new CwsError('request.validation_failed', message, details);
+}
+
+/**
+ * Object schemas report a missing key and an unknown key with the same schema message; tell them
+ * apart so a missing field is not described as an unknown one.
+ */
+function issueMessage(issue: v.BaseIssue<unknown>): string {
+  if (!issue.type.endsWith('object')) return issue.message;
+  if (issue.expected === 'Object') {
+    return issue.received === 'undefined'
+      ? 'a JSON object body is required'
+      : 'must be a JSON object';
+  }
+  if (issue.received === 'undefined' && issue.expected?.startsWith('"')) return 'is required';
+  return issue.message;
 }
 
 function describeDetail({ path, message }: ErrorDetail): string {

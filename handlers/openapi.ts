@@ -151,8 +151,10 @@ function errorResponses(route: RouteSpec): Record<string, unknown> {
   const statuses = new Set<number>([500]);
   if (!route.isPublic) [401, 429].forEach((s) => statuses.add(s));
   if (route.body || route.query || route.isList) statuses.add(400);
-  if (route.body) statuses.add(413);
+  if (route.body) [413, 415].forEach((s) => statuses.add(s));
   if (route.path.includes(':')) statuses.add(404);
+  for (const code of route.errors ?? []) statuses.add(ERROR_CATALOGUE[code].http_status);
+  statuses.delete(route.status ?? 200);
   return Object.fromEntries(
     [...statuses]
       .sort()

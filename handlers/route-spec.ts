@@ -1,4 +1,5 @@
 import type * as v from 'valibot';
+import type { ErrorCode } from '../core/errors';
 import type { Handler } from './context';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -27,6 +28,8 @@ export interface RouteSpec {
   response?: v.GenericSchema;
   /** A list route: plain array by default, envelope with `?envelope=true` or a cursor. */
   isList?: boolean;
+  /** Error codes particular to this route (the common ones are documented for every route). */
+  errors?: ErrorCode[];
   /** Non-JSON success bodies (downloads, event streams). */
   contentType?: string;
 }

@@ -48,6 +48,20 @@ export function createApiHandler(options: {
   }
   const patterns = routes.map((route) => ({ method: route.method, regex: toRegex(route.path) }));
 
+  // HEAD answers what GET would, without the body (RFC 9110 9.3.2).
+  const headOf = async (request: Request, info: RequestInfo): Promise<Response> => {
+    const get = new Request(request.url, {
+      method: 'GET',
+      headers: request.headers,
+      signal: request.signal,
+    });
+    const response: Response | undefined = await router.fetch(get as unknown as IRequest, info);
+    if (!response) throw unmatched(get, patterns);
+    // Release the body (a stream's subscriptions end with it).
+    await response.body?.cancel();
+    return new Response(null, { status: response.status, headers: response.headers });
+  };
+
   return async (request, info) => {
     try {
       const response: Response | undefined = await router.fetch(
@@ -56,6 +70,7 @@ export function createApiHandler(options: {
       );
       if (response) return response;
       if (request.method === 'OPTIONS') return preflight(request, patterns);
+      if (request.method === 'HEAD') return await headOf(request, info);
       throw unmatched(request, patterns);
     } catch (error) {
       if (error instanceof CwsError) {
@@ -90,7 +105,9 @@ function unmatched(request: Request, patterns: Pattern[]): CwsError {
 
 function allowedMethods(request: Request, patterns: Pattern[]): string[] {
   const path = new URL(request.url).pathname;
-  return [...new Set(patterns.filter((p) => p.regex.test(path)).map((p) => p.method))];
+  const methods = new Set(patterns.filter((p) => p.regex.test(path)).map((p) => p.method));
+  if (methods.has('GET')) methods.add('HEAD');
+  return [...methods];
 }
 
 function preflight(request: Request, patterns: Pattern[]): Response {

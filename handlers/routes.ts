@@ -22,7 +22,7 @@ import { listProxies } from './v1/proxies-list';
 import { ProxyTestBody, ProxyTestResponse, testProxy } from './v1/proxies-test';
 import { ProxyPatchBody, updateProxy } from './v1/proxies-update';
 import { getFinding } from './v1/findings-get';
-import { markFindingHandled } from './v1/findings-handled';
+import { FindingHandledBody, markFindingHandled } from './v1/findings-handled';
 import { FindingListQuery, FindingSchema, listFindings } from './v1/findings-list';
 import { cancelScan } from './v1/scans-cancel';
 import { createScan, ScanAccepted, ScanCreateBody } from './v1/scans-create';
@@ -299,6 +299,11 @@ export const ROUTES: RouteSpec[] = [
     body: CloudAccountCreateBody,
     status: 201,
     response: CloudAccountSchema,
+    errors: [
+      'account.aws_managed_by_profiles',
+      'account.unsupported_provider',
+      'account.invalid_credentials',
+    ],
   },
   {
     method: 'GET',
@@ -317,6 +322,7 @@ export const ROUTES: RouteSpec[] = [
     group: 'accounts',
     body: ConnectionTestBody,
     response: ConnectionTestResponse,
+    errors: ['account.aws_managed_by_profiles', 'account.invalid_credentials'],
   },
   {
     method: 'GET',
@@ -342,6 +348,7 @@ export const ROUTES: RouteSpec[] = [
     summary: 'Delete a cloud account and its stored credentials',
     group: 'accounts',
     status: 204,
+    errors: ['resource.conflict'],
   },
   {
     method: 'POST',
@@ -395,6 +402,7 @@ export const ROUTES: RouteSpec[] = [
     summary: 'Delete a proxy profile no account uses',
     group: 'accounts',
     status: 204,
+    errors: ['resource.conflict'],
   },
 
   // Scans and findings
@@ -408,6 +416,16 @@ export const ROUTES: RouteSpec[] = [
     isBodyOptional: true,
     status: 202,
     response: ScanAccepted,
+    errors: [
+      'scan.unknown_accounts',
+      'scan.no_active_checks',
+      'scan.too_many_active',
+      'quota.exceeded',
+      'k8s.kubectl_not_found',
+      'k8s.kubeconfig_not_found',
+      'k8s.kubeconfig_invalid',
+      'k8s.context_not_found',
+    ],
   },
   {
     method: 'GET',
@@ -451,6 +469,7 @@ export const ROUTES: RouteSpec[] = [
     group: 'scans',
     status: 202,
     response: ScanSchema,
+    errors: ['scan.not_cancelable'],
   },
   {
     method: 'GET',
@@ -474,9 +493,11 @@ export const ROUTES: RouteSpec[] = [
     method: 'POST',
     path: '/v1/findings/:id/handled',
     handler: markFindingHandled,
-    summary: 'Mark a finding handled',
+    summary: 'Mark a finding handled (or open again with handled: false)',
     group: 'findings',
     response: FindingSchema,
+    body: FindingHandledBody,
+    isBodyOptional: true,
   },
 
   // Kubernetes
@@ -488,6 +509,7 @@ export const ROUTES: RouteSpec[] = [
     group: 'kubernetes',
     query: K8sContextsQuery,
     response: K8sContextsResponse,
+    errors: ['k8s.kubeconfig_not_found', 'k8s.kubeconfig_invalid'],
   },
   {
     method: 'POST',
@@ -499,6 +521,16 @@ export const ROUTES: RouteSpec[] = [
     isBodyOptional: true,
     status: 202,
     response: K8sScanAccepted,
+    errors: [
+      'scan.unknown_accounts',
+      'scan.no_active_checks',
+      'scan.too_many_active',
+      'quota.exceeded',
+      'k8s.kubectl_not_found',
+      'k8s.kubeconfig_not_found',
+      'k8s.kubeconfig_invalid',
+      'k8s.context_not_found',
+    ],
   },
   {
     method: 'GET',
@@ -547,6 +579,7 @@ export const ROUTES: RouteSpec[] = [
     body: ReportGenerateBody,
     status: 201,
     response: ReportSchema,
+    errors: ['report.source_not_found', 'resource.not_found'],
   },
   {
     method: 'GET',
@@ -645,6 +678,16 @@ export const ROUTES: RouteSpec[] = [
     group: 'schedules',
     status: 202,
     response: ScheduleRunAccepted,
+    errors: [
+      'scan.unknown_accounts',
+      'scan.no_active_checks',
+      'scan.too_many_active',
+      'quota.exceeded',
+      'k8s.kubectl_not_found',
+      'k8s.kubeconfig_not_found',
+      'k8s.kubeconfig_invalid',
+      'k8s.context_not_found',
+    ],
   },
 
   // Webhooks

@@ -83,6 +83,10 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`cws: ${error.message}`);
       return 2;
     }
+    if (error instanceof StartupError) {
+      console.error(`cws: ${error.message}`);
+      return 1;
+    }
     if (error instanceof DatabaseFileError) {
       console.error(
         `cws: ${error.message}\nThe file was left untouched. Move it aside (or restore a backup) and start again.`,
@@ -153,15 +157,40 @@ async function scanOnce(config: Config, line: CommandLine): Promise<number> {
   }
 }
 
+/** A condition of the machine, not of the command line, that stops a command: exit code 1. */
+class StartupError extends Error {
+  override name = 'StartupError';
+}
+
 /** Takes the data directory for this process, or explains who holds it. */
 function holdDataDir(path: string): { release(): void } {
   const lock = acquireDataDirLock(path);
   if ('heldBy' in lock) {
-    throw new UsageError(
+    throw new StartupError(
       `the data directory is in use by process ${lock.heldBy} (a running server?); use its API, or stop it first`,
     );
   }
   return lock;
+}
+
+/** Starts listening, turning a taken or forbidden address into a plain message. */
+function listen<T>(start: () => T, config: Config): T {
+  try {
+    return start();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || /in use/i.test(String((error as Error).message))) {
+      throw new StartupError(
+        `cannot listen on ${config.host}:${config.port}: the port is in use (choose another with --port)`,
+      );
+    }
+    if (code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      throw new StartupError(
+        `cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`,
+      );
+    }
+    throw error;
+  }
 }
 
 async function serve(config: Config): Promise<number> {
@@ -177,6 +206,9 @@ async function serve(config: Config): Promise<number> {
   });
   // The token is read at each check so `cws token --rotate` takes effect without a restart.
   let { token, created } = loadToken(paths.token, config.tokenOverride);
+  if (created) {
+    process.stderr.write(`\nAPI token (shown once; \`cws token\` prints it again):\n${token}\n\n`);
+  }
   const app = await createApp({
     config,
     logger,
@@ -187,15 +219,16 @@ async function serve(config: Config): Promise<number> {
     token: () => token,
     info: { version: VERSION, base_url: '', self_signed_tls: tls.selfSigned },
   });
-  const server = startServer(app, { host: config.host, port: config.port, tls, logger });
+  const server = listen(
+    () => startServer(app, { host: config.host, port: config.port, tls, logger }),
+    config,
+  );
   app.services.app.base_url = server.url;
   await app.recover();
   await app.scheduler.start();
   const reload = setInterval(() => {
     if (!config.tokenOverride) token = loadToken(paths.token).token;
   }, 2000);
-  if (created)
-    process.stderr.write(`\nAPI token (shown once; \`cws token\` prints it again):\n${token}\n\n`);
   logger.info('listening', {
     url: server.url,
     data_dir: config.dataDir,
@@ -235,6 +268,9 @@ async function startDemoScan(app: App, logger: Logger): Promise<void> {
 }
 
 if (import.meta.main) {
+  // SDK deprecation notices (url.parse in @alicloud/pop-core) are for their maintainers; printed
+  // here they would break the JSON log stream operators parse.
+  process.noDeprecation = true;
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (error) => {

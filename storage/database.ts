@@ -237,7 +237,11 @@ function openFile(SQL: initSqlJs.SqlJsStatic, path: string): SqlJsDatabase {
   if (!existsSync(path)) return new SQL.Database();
   let db: SqlJsDatabase | undefined;
   try {
-    db = new SQL.Database(readFileSync(path));
+    const bytes = readFileSync(path);
+    // This store never writes an empty file (it renames a complete one into place), so an empty
+    // file is someone else's; starting over in it would hide that.
+    if (bytes.length === 0) throw new Error('the file is empty');
+    db = new SQL.Database(bytes);
     // sql.js opens anything lazily; reading the schema proves the file really is a database.
     db.exec('SELECT count(*) FROM sqlite_master');
     return db;

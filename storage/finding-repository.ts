@@ -80,6 +80,14 @@ export function createFindingRepository(
         ),
       );
     },
+    clearHandled(finding) {
+      return store.write(() =>
+        store.run(
+          'DELETE FROM handled_findings WHERE rule_id = ? AND account_id = ? AND resource_id = ?',
+          [finding.rule_id, finding.account_id, finding.resource_id],
+        ),
+      );
+    },
     handledFingerprints() {
       const rows = store.all<{
         rule_id: string;

@@ -5,6 +5,7 @@ import {
   type ScanPolicy,
   type Usage,
 } from '../model';
+import type { ComputeUsage } from '../carbon/carbon';
 import { alibabaDiskSku, alibabaInstanceShape } from '../pricing/tables/alibaba';
 
 /**
@@ -257,7 +258,15 @@ export function findStoppedKeepChargingInstances(
       memory_mib: instance.memory_mib,
     });
     const region = inventory.region;
-    const id = quote(instance.instance_id);
+    // Billed for the reserved vCPUs and memory, but powered off: carbon counts embodied only.
+    const reservedCompute: ComputeUsage = {
+      kind: 'compute',
+      sku: `ecs:${instance.instance_type}`,
+      vcpus: shape.vcpus,
+      memory_gib: shape.memory_gib,
+      hours: HOURS_PER_MONTH,
+      powered: false,
+    };
     drafts.push({
       ...base(context, region, 'instance', instance.instance_id, instance.name),
       rule_id: 'alibaba.ecs.stopped_keep_charging',
@@ -282,15 +291,7 @@ export function findStoppedKeepChargingInstances(
         `aliyun ecs StartInstance --region ${region} --InstanceId ${id} && ` +
         `aliyun ecs StopInstance --region ${region} --InstanceId ${id} --StoppedMode StopCharging`,
       confidence: shape.known ? 'high' : 'medium',
-      usage: [
-        {
-          kind: 'compute',
-          sku: `ecs:${instance.instance_type}`,
-          vcpus: shape.vcpus,
-          memory_gib: shape.memory_gib,
-          hours: HOURS_PER_MONTH,
-        },
-      ],
+      usage: [reservedCompute],
       fingerprint: fingerprint(
         'ecs',
         instance.instance_id,

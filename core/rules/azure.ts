@@ -5,6 +5,7 @@ import {
   type ScanPolicy,
   type Usage,
 } from '../model';
+import type { ComputeUsage } from '../carbon/carbon';
 import { azureDiskBilling, azureVmShape, canonicalVmSize } from '../pricing/tables/azure';
 
 /**
@@ -282,6 +283,15 @@ export function findStoppedNotDeallocatedVms(
     const stoppedHours = hoursSince(vm.power_state_time, context.now);
     if (stoppedHours !== undefined && stoppedHours < context.policy.grace_period_hours) continue;
     const shape = azureVmShape(vm.vm_size);
+    // Billed for the reserved size, but powered off: carbon counts embodied emissions only.
+    const reservedCompute: ComputeUsage = {
+      kind: 'compute',
+      sku: `vm:${canonicalVmSize(vm.vm_size)}`,
+      vcpus: shape.vcpus,
+      memory_gib: shape.memory_gib,
+      hours: HOURS_PER_MONTH,
+      powered: false,
+    };
     drafts.push({
       ...base(context, vm, 'virtual_machine'),
       rule_id: 'azure.vm.stopped_not_deallocated',
@@ -301,15 +311,7 @@ export function findStoppedNotDeallocatedVms(
       recommendation: 'Deallocate the VM (or delete it if it is no longer needed).',
       fix_command: `az vm deallocate --ids ${quote(vm.id)}`,
       confidence: shape.known ? 'high' : 'medium',
-      usage: [
-        {
-          kind: 'compute',
-          sku: `vm:${canonicalVmSize(vm.vm_size)}`,
-          vcpus: shape.vcpus,
-          memory_gib: shape.memory_gib,
-          hours: HOURS_PER_MONTH,
-        },
-      ],
+      usage: [reservedCompute],
       fingerprint: fingerprint('vm', vm.id, vm.power_state, vm.vm_size),
     });
   }

@@ -110,6 +110,8 @@ export interface FindingRepository {
   listAll(scanId: string): Finding[];
   get(id: string): Finding | undefined;
   markHandled(finding: Finding, fingerprint: string): Promise<void>;
+  /** Removes a handled mark: the resource is reported as open again. */
+  clearHandled(finding: Finding): Promise<void>;
   /** handled fingerprints keyed by `rule|account|resource`. */
   handledFingerprints(): Map<string, string>;
   /** The earliest time each resource was seen by a rule, keyed by `rule|account|resource`. */

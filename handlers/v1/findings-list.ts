@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { CwsError } from '../../core/errors';
 import { ACTION_TYPES, PROVIDERS } from '../../core/model';
 import { presentFinding } from '../../core/scan/present';
 import type { Handler, Services } from '../context';
@@ -53,6 +54,9 @@ export const listFindings: Handler = (_request, { query, services }) => {
 
   const filter = validate(FindingListQuery, pick(query, Object.keys(FindingListQuery.entries)));
 
+  if (filter.scan_id && !services.scanRecords.get(filter.scan_id)) {
+    throw new CwsError('resource.not_found', `no scan ${filter.scan_id}`);
+  }
   const scanId = filter.scan_id ?? services.scanRecords.latestCompleted()?.id;
   return respondWithFindings(services, { ...filter, scan_id: scanId }, page, envelope);
 };

@@ -21,8 +21,17 @@ export const GeneralSettingsPatch = nonEmptyPatch(
       ),
       currency_rates: v.optional(
         v.record(
-          v.picklist(SUPPORTED_CURRENCIES, 'must be a supported currency code'),
-          v.pipe(v.number('must be a number'), v.gtValue(0, 'must be above 0')),
+          v.pipe(
+            v.picklist(SUPPORTED_CURRENCIES, 'must be a supported currency code'),
+            v.notValue('USD', 'must not be USD: prices are kept in USD, its rate is 1'),
+          ),
+          v.pipe(
+            v.number('must be a number'),
+            // Units per USD: the strongest currency is near 0.3, the weakest in the table
+            // near 1,400; anything outside this band is a typo, and would wreck every total.
+            v.minValue(0.0001, 'must be between 0.0001 and 1000000 units per USD'),
+            v.maxValue(1_000_000, 'must be between 0.0001 and 1000000 units per USD'),
+          ),
         ),
       ),
     },

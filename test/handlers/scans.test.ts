@@ -351,6 +351,16 @@ describe('GET /v1/findings', () => {
     expect(again.handled).toBe(true);
     expect(again.first_seen_at).toBe(top.first_seen_at);
     expect((await test.callJson('GET', '/v1/findings/nope')).status).toBe(404);
+    const reopened = await test.callJson('POST', `/v1/findings/${again.id}/handled`, {
+      handled: false,
+      note: 'still needed',
+    });
+    expect(reopened.body.handled).toBe(false);
+    expect((await test.callJson('GET', `/v1/findings/${again.id}`)).body.handled).toBe(false);
+    const bad = await test.callJson('POST', `/v1/findings/${again.id}/handled`, {
+      handled: 'maybe',
+    });
+    expect(bad.status).toBe(400);
   });
 });
 

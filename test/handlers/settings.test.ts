@@ -48,6 +48,10 @@ describe('general settings', () => {
     [{ currency: 'XYZ' }, 'currency'],
     [{ notification_trigger_mode: 'always' }, 'notification_trigger_mode'],
     [{ colour: 'blue' }, 'colour'],
+    [{ currency_rates: { USD: 2 } }, 'currency_rates.USD'],
+    [{ currency_rates: { EUR: 1e308 } }, 'currency_rates.EUR'],
+    [{ currency_rates: { EUR: 1e-10 } }, 'currency_rates.EUR'],
+    [{ currency_rates: { EUR: 0 } }, 'currency_rates.EUR'],
   ])('refuses %j with a detail naming the field', async (patch, field) => {
     const { status, body } = await test.callJson('PATCH', '/v1/settings/general', patch);
     expect(status).toBe(400);
@@ -109,5 +113,38 @@ describe('quota', () => {
     const { body } = await test.callJson('PATCH', '/v1/settings/quota', { monthly_scan_limit: 10 });
     expect(body).toMatchObject({ monthly_scan_limit: 10, used: 0, remaining: 10 });
     expect(body.period_start).toMatch(/^\d{4}-\d{2}-01T00:00:00.000Z$/);
+  });
+});
+
+describe('validation messages', () => {
+  it('calls a missing field required and an unknown one unknown', async () => {
+    const missing = await test.callJson('PATCH', '/v1/settings/quota', {});
+    expect(missing.body.error.message).toBe('monthly_scan_limit is required');
+    const unknown = await test.callJson('PATCH', '/v1/settings/quota', {
+      monthly_scan_limit: 1,
+      used: 0,
+    });
+    expect(unknown.body.error.details).toEqual([{ path: 'used', message: 'is not a quota field' }]);
+    const none = await test.call('PATCH', '/v1/settings/general');
+    expect((await none.json()).error.message).toBe('a JSON object body is required');
+    const array = await test.callJson('PATCH', '/v1/settings/general', 'true');
+    expect(array.body.error.message).toBe('must be a JSON object');
+  });
+});
+
+describe('HEAD', () => {
+  it('answers what GET would, without a body, and lists HEAD as allowed', async () => {
+    const head = await test.call('HEAD', '/v1/settings/general');
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe('');
+    expect(
+      (
+        await test.call('HEAD', '/v1/settings/general', undefined, {
+          authorization: 'Bearer wrong',
+        })
+      ).status,
+    ).toBe(401);
+    const wrong = await test.call('PUT', '/v1/settings/general', {});
+    expect(wrong.headers.get('allow')).toContain('HEAD');
   });
 });

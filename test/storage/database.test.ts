@@ -100,3 +100,12 @@ describe('Store', () => {
     expect(existsSync(path)).toBe(true);
   });
 });
+
+describe('Store with an empty file', () => {
+  it('refuses it rather than starting a new database in its place', async () => {
+    const path = tempPath();
+    writeFileSync(path, '');
+    await expect(Store.open({ path })).rejects.toBeInstanceOf(DatabaseFileError);
+    expect(readFileSync(path).length).toBe(0);
+  });
+});
