@@ -258,6 +258,7 @@ export function findStoppedKeepChargingInstances(
       memory_mib: instance.memory_mib,
     });
     const region = inventory.region;
+    const id = quote(instance.instance_id);
     // Billed for the reserved vCPUs and memory, but powered off: carbon counts embodied only.
     const reservedCompute: ComputeUsage = {
       kind: 'compute',
@@ -284,12 +285,17 @@ export function findStoppedKeepChargingInstances(
         memory_gib: shape.memory_gib,
       },
       action_type: 'STOP',
+      // No fix command: the stop mode is chosen when an instance stops, so switching a stopped
+      // one means booting the old server first, and StopInstance fails while it is still
+      // starting. The recommendation says what to do instead.
       recommendation:
-        'Stop it in economical mode (StopCharging) or release it. Economical mode gives up the ' +
-        'reserved capacity and any non-elastic public IP, so a restart may have to wait for stock.',
-      fix_command:
-        `aliyun ecs StartInstance --region ${region} --InstanceId ${id} && ` +
-        `aliyun ecs StopInstance --region ${region} --InstanceId ${id} --StoppedMode StopCharging`,
+        'If the instance is no longer needed, release it (snapshot its disks first if their ' +
+        `data matters): aliyun ecs DeleteInstance --region ${region} --InstanceId ${id}. ` +
+        'If it is still needed, leave it stopped for now and, the next time it has been started ' +
+        'and is running, stop it in economical mode: ' +
+        `aliyun ecs StopInstance --region ${region} --InstanceId ${id} ` +
+        '--StoppedMode StopCharging. Economical mode gives up the reserved vCPUs and memory and ' +
+        'any non-elastic public IP, so a later start may have to wait for stock.',
       confidence: shape.known ? 'high' : 'medium',
       usage: [reservedCompute],
       fingerprint: fingerprint(

@@ -5,6 +5,8 @@ import type { Handler } from '../context';
 import { json, readJsonBody, validate } from '../http';
 import { boundedInteger, nonEmptyPatch } from '../schemas';
 
+const OVERRIDABLE_CURRENCIES = SUPPORTED_CURRENCIES.filter((code) => code !== 'USD');
+
 /** PATCH body: any subset of the general settings, at least one field. */
 export const GeneralSettingsPatch = nonEmptyPatch(
   v.strictObject(
@@ -21,10 +23,8 @@ export const GeneralSettingsPatch = nonEmptyPatch(
       ),
       currency_rates: v.optional(
         v.record(
-          v.pipe(
-            v.picklist(SUPPORTED_CURRENCIES, 'must be a supported currency code'),
-            v.notValue('USD', 'must not be USD: prices are kept in USD, its rate is 1'),
-          ),
+          // Prices are kept in USD, so its rate is 1 by definition and cannot be overridden.
+          v.picklist(OVERRIDABLE_CURRENCIES, 'must be a supported currency code other than USD'),
           v.pipe(
             v.number('must be a number'),
             // Units per USD: the strongest currency is near 0.3, the weakest in the table

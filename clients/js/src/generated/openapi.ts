@@ -225,7 +225,6 @@ export interface Paths {
             currency_rates?: {
               [
                 K in
-                  | 'USD'
                   | 'EUR'
                   | 'GBP'
                   | 'JPY'
@@ -284,6 +283,7 @@ export interface Paths {
         400: Components['responses']['Error400'];
         401: Components['responses']['Error401'];
         413: Components['responses']['Error413'];
+        415: Components['responses']['Error415'];
         429: Components['responses']['Error429'];
         500: Components['responses']['Error500'];
       };
@@ -364,6 +364,7 @@ export interface Paths {
         400: Components['responses']['Error400'];
         401: Components['responses']['Error401'];
         413: Components['responses']['Error413'];
+        415: Components['responses']['Error415'];
         429: Components['responses']['Error429'];
         500: Components['responses']['Error500'];
       };
@@ -411,6 +412,7 @@ export interface Paths {
         400: Components['responses']['Error400'];
         401: Components['responses']['Error401'];
         413: Components['responses']['Error413'];
+        415: Components['responses']['Error415'];
         429: Components['responses']['Error429'];
         500: Components['responses']['Error500'];
       };
@@ -452,6 +454,7 @@ export interface Paths {
         400: Components['responses']['Error400'];
         401: Components['responses']['Error401'];
         413: Components['responses']['Error413'];
+        415: Components['responses']['Error415'];
         429: Components['responses']['Error429'];
         500: Components['responses']['Error500'];
       };
@@ -512,6 +515,7 @@ export interface Paths {
         400: Components['responses']['Error400'];
         401: Components['responses']['Error401'];
         413: Components['responses']['Error413'];
+        415: Components['responses']['Error415'];
         429: Components['responses']['Error429'];
         500: Components['responses']['Error500'];
       };
@@ -659,6 +663,7 @@ export interface Paths {
         400: Components['responses']['Error400'];
         401: Components['responses']['Error401'];
         413: Components['responses']['Error413'];
+        415: Components['responses']['Error415'];
         429: Components['responses']['Error429'];
         500: Components['responses']['Error500'];
       };
@@ -761,6 +766,7 @@ export interface Paths {
         401: Components['responses']['Error401'];
         404: Components['responses']['Error404'];
         413: Components['responses']['Error413'];
+        415: Components['responses']['Error415'];
         429: Components['responses']['Error429'];
         500: Components['responses']['Error500'];
       };
@@ -867,6 +873,7 @@ export interface Paths {
         400: Components['responses']['Error400'];
         401: Components['responses']['Error401'];
         413: Components['responses']['Error413'];
+        415: Components['responses']['Error415'];
         429: Components['responses']['Error429'];
         500: Components['responses']['Error500'];
       };
@@ -962,6 +969,7 @@ export interface Paths {
         400: Components['responses']['Error400'];
         401: Components['responses']['Error401'];
         413: Components['responses']['Error413'];
+        415: Components['responses']['Error415'];
         429: Components['responses']['Error429'];
         500: Components['responses']['Error500'];
       };
@@ -1038,6 +1046,7 @@ export interface Paths {
         401: Components['responses']['Error401'];
         404: Components['responses']['Error404'];
         413: Components['responses']['Error413'];
+        415: Components['responses']['Error415'];
         429: Components['responses']['Error429'];
         500: Components['responses']['Error500'];
       };
@@ -1053,6 +1062,7 @@ export interface Paths {
         204: { content?: never };
         401: Components['responses']['Error401'];
         404: Components['responses']['Error404'];
+        409: Components['responses']['Error409'];
         429: Components['responses']['Error429'];
         500: Components['responses']['Error500'];
       };
@@ -1088,6 +1098,7 @@ export interface Paths {
         400: Components['responses']['Error400'];
         401: Components['responses']['Error401'];
         413: Components['responses']['Error413'];
+        415: Components['responses']['Error415'];
         429: Components['responses']['Error429'];
         500: Components['responses']['Error500'];
       };
@@ -1174,6 +1185,7 @@ export interface Paths {
         400: Components['responses']['Error400'];
         401: Components['responses']['Error401'];
         413: Components['responses']['Error413'];
+        415: Components['responses']['Error415'];
         429: Components['responses']['Error429'];
         500: Components['responses']['Error500'];
       };
@@ -1242,6 +1254,7 @@ export interface Paths {
         401: Components['responses']['Error401'];
         404: Components['responses']['Error404'];
         413: Components['responses']['Error413'];
+        415: Components['responses']['Error415'];
         429: Components['responses']['Error429'];
         500: Components['responses']['Error500'];
       };
@@ -1257,6 +1270,7 @@ export interface Paths {
         204: { content?: never };
         401: Components['responses']['Error401'];
         404: Components['responses']['Error404'];
+        409: Components['responses']['Error409'];
         429: Components['responses']['Error429'];
         500: Components['responses']['Error500'];
       };
@@ -1292,6 +1306,9 @@ export interface Paths {
         400: Components['responses']['Error400'];
         401: Components['responses']['Error401'];
         413: Components['responses']['Error413'];
+        415: Components['responses']['Error415'];
+        422: Components['responses']['Error422'];
+        424: Components['responses']['Error424'];
         429: Components['responses']['Error429'];
         500: Components['responses']['Error500'];
       };
@@ -1587,6 +1604,7 @@ export interface Paths {
         };
         401: Components['responses']['Error401'];
         404: Components['responses']['Error404'];
+        409: Components['responses']['Error409'];
         429: Components['responses']['Error429'];
         500: Components['responses']['Error500'];
       };
@@ -1725,11 +1743,19 @@ export interface Paths {
     };
   };
   '/v1/findings/{id}/handled': {
-    /** Mark a finding handled */
+    /** Mark a finding handled (or open again with handled: false) */
     post: {
       parameters: {
         path: {
           id: string;
+        };
+      };
+      requestBody?: {
+        content: {
+          'application/json': {
+            handled?: boolean;
+            note?: string;
+          };
         };
       };
       responses: {
@@ -1762,8 +1788,11 @@ export interface Paths {
             };
           };
         };
+        400: Components['responses']['Error400'];
         401: Components['responses']['Error401'];
         404: Components['responses']['Error404'];
+        413: Components['responses']['Error413'];
+        415: Components['responses']['Error415'];
         429: Components['responses']['Error429'];
         500: Components['responses']['Error500'];
       };
@@ -1827,6 +1856,9 @@ export interface Paths {
         400: Components['responses']['Error400'];
         401: Components['responses']['Error401'];
         413: Components['responses']['Error413'];
+        415: Components['responses']['Error415'];
+        422: Components['responses']['Error422'];
+        424: Components['responses']['Error424'];
         429: Components['responses']['Error429'];
         500: Components['responses']['Error500'];
       };
@@ -2172,7 +2204,9 @@ export interface Paths {
         };
         400: Components['responses']['Error400'];
         401: Components['responses']['Error401'];
+        404: Components['responses']['Error404'];
         413: Components['responses']['Error413'];
+        415: Components['responses']['Error415'];
         429: Components['responses']['Error429'];
         500: Components['responses']['Error500'];
       };
@@ -2415,6 +2449,7 @@ export interface Paths {
         400: Components['responses']['Error400'];
         401: Components['responses']['Error401'];
         413: Components['responses']['Error413'];
+        415: Components['responses']['Error415'];
         429: Components['responses']['Error429'];
         500: Components['responses']['Error500'];
       };
@@ -2571,6 +2606,7 @@ export interface Paths {
         401: Components['responses']['Error401'];
         404: Components['responses']['Error404'];
         413: Components['responses']['Error413'];
+        415: Components['responses']['Error415'];
         429: Components['responses']['Error429'];
         500: Components['responses']['Error500'];
       };
@@ -2610,8 +2646,11 @@ export interface Paths {
             };
           };
         };
+        400: Components['responses']['Error400'];
         401: Components['responses']['Error401'];
         404: Components['responses']['Error404'];
+        422: Components['responses']['Error422'];
+        424: Components['responses']['Error424'];
         429: Components['responses']['Error429'];
         500: Components['responses']['Error500'];
       };
@@ -2664,6 +2703,7 @@ export interface Paths {
         400: Components['responses']['Error400'];
         401: Components['responses']['Error401'];
         413: Components['responses']['Error413'];
+        415: Components['responses']['Error415'];
         429: Components['responses']['Error429'];
         500: Components['responses']['Error500'];
       };
@@ -2820,6 +2860,7 @@ export interface Paths {
         401: Components['responses']['Error401'];
         404: Components['responses']['Error404'];
         413: Components['responses']['Error413'];
+        415: Components['responses']['Error415'];
         429: Components['responses']['Error429'];
         500: Components['responses']['Error500'];
       };
@@ -2998,6 +3039,7 @@ export interface Paths {
         400: Components['responses']['Error400'];
         401: Components['responses']['Error401'];
         413: Components['responses']['Error413'];
+        415: Components['responses']['Error415'];
         429: Components['responses']['Error429'];
         500: Components['responses']['Error500'];
       };
@@ -3078,7 +3120,6 @@ export interface Paths {
             currency_rates?: {
               [
                 K in
-                  | 'USD'
                   | 'EUR'
                   | 'GBP'
                   | 'JPY'
@@ -3115,6 +3156,7 @@ export interface Paths {
         400: Components['responses']['Error400'];
         401: Components['responses']['Error401'];
         413: Components['responses']['Error413'];
+        415: Components['responses']['Error415'];
         429: Components['responses']['Error429'];
         500: Components['responses']['Error500'];
       };
@@ -3267,6 +3309,7 @@ export interface Paths {
         400: Components['responses']['Error400'];
         401: Components['responses']['Error401'];
         413: Components['responses']['Error413'];
+        415: Components['responses']['Error415'];
         429: Components['responses']['Error429'];
         500: Components['responses']['Error500'];
       };
