@@ -635,6 +635,7 @@ export const ROUTES: RouteSpec[] = [
     body: ScheduleCreateBody,
     status: 201,
     response: ScheduleSchema,
+    errors: ['scan.unknown_accounts'],
   },
   {
     method: 'GET',
@@ -661,6 +662,7 @@ export const ROUTES: RouteSpec[] = [
     group: 'schedules',
     body: SchedulePatch,
     response: ScheduleSchema,
+    errors: ['scan.unknown_accounts'],
   },
   {
     method: 'DELETE',

@@ -158,6 +158,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     audit,
     clock,
     clientOptions,
+    // Called per delete, after start-up: `schedules` is built further down.
+    schedulesTargeting: (accountId) => schedules.targeting(accountId),
   });
 
   const kubernetes = wireKubernetes({ env, cacheDir: options.kubectlCacheDir });
@@ -248,6 +250,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     clock,
     startScan: (request) => scans.start(request, 'schedule'),
     scanStatus: (scanId) => scanRecords.get(scanId)?.status,
+    listAccounts,
   });
   const scheduler = new Scheduler(schedules, { clock, timer, logger });
   const webhookSender = options.webhookSender ?? createWebhookSender();

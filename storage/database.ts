@@ -37,6 +37,9 @@ export class DatabaseFileError extends Error {
   }
 }
 
+/** Between two flushes, at least this many times the last snapshot's duration passes. */
+const SNAPSHOT_SPACING = 4;
+
 let sqlJs: Promise<initSqlJs.SqlJsStatic> | undefined;
 
 /**
@@ -46,6 +49,7 @@ let sqlJs: Promise<initSqlJs.SqlJsStatic> | undefined;
 export class Store {
   private pendingFlush: Promise<void> | undefined;
   private flushing: Promise<void> = Promise.resolve();
+  private lastSnapshotMs = 0;
   /** Number of whole-file writes so far (the write benchmark reports flushes per write). */
   flushCount = 0;
 
@@ -121,11 +125,17 @@ export class Store {
     const next = this.flushing.then(
       () =>
         new Promise<void>((resolve, reject) => {
-          setTimeout(() => {
-            // Later commits must wait for a flush that starts after their change.
-            this.pendingFlush = undefined;
-            this.flushInBackground().then(resolve, reject);
-          }, this.flushDelayMs);
+          setTimeout(
+            () => {
+              // Later commits must wait for a flush that starts after their change.
+              this.pendingFlush = undefined;
+              this.flushInBackground().then(resolve, reject);
+            },
+            // The snapshot blocks the event loop for as long as it takes; waiting a few times
+            // that long between flushes keeps most of the loop free for requests under a write
+            // storm, and groups more writes into each flush.
+            Math.max(this.flushDelayMs, this.lastSnapshotMs * SNAPSHOT_SPACING),
+          );
         }),
     );
     this.pendingFlush = next;
@@ -197,7 +207,9 @@ export class Store {
   }
 
   private snapshot(): Uint8Array {
+    const started = performance.now();
     const bytes = this.db.export();
+    this.lastSnapshotMs = performance.now() - started;
     // export() resets connection pragmas; foreign keys must stay on.
     this.db.run('PRAGMA foreign_keys = ON');
     return bytes;

@@ -107,6 +107,7 @@ export interface CloudAccountService {
   get(id: string): CloudAccountView;
   list(page: PageRequest): Page<CloudAccountView>;
   update(id: string, patch: CloudAccountPatch): Promise<CloudAccountView>;
+  /** Refuses (resource.conflict, naming them) while a schedule selects the account. */
   remove(id: string): Promise<void>;
   testConnection(input: ConnectionTestInput): Promise<ConnectionTestAnswer>;
   /**
@@ -135,6 +136,11 @@ export interface CloudAccountServiceDependencies {
   audit: AuditRepository;
   clock: () => Date;
   clientOptions: ProviderClientOptions;
+  /**
+   * Schedules whose scan selects the account: while there are any, the account cannot be
+   * deleted (their runs would fail with scan.unknown_accounts).
+   */
+  schedulesTargeting: (accountId: string) => { id: string; name: string }[];
 }
 
 const UNREADABLE: FailureReason = {
@@ -224,6 +230,19 @@ export function createCloudAccountService(
 
     async remove(id) {
       const record = load(id);
+      const schedules = deps.schedulesTargeting(id);
+      if (schedules.length > 0) {
+        const named = schedules.map((s) => `${s.id} ("${s.name}")`).join(', ');
+        throw new CwsError(
+          'resource.conflict',
+          `cloud account ${id} is selected by ${schedules.length} schedule(s): ${named}; ` +
+            'remove it from their scan.selected_accounts (or delete them) first',
+          schedules.map((s) => ({
+            path: `schedules.${s.id}`,
+            message: `schedule "${s.name}" selects this account`,
+          })),
+        );
+      }
       await accounts.delete(id);
       await audit.record({
         action: 'cloud_account.deleted',
@@ -337,8 +356,9 @@ export function createCloudAccountService(
   }
 
   /**
-   * Runs the provider's test. An SDK that refuses the settings before any call (the Azure SDK
-   * throws for a malformed tenant id) answers as a failed `client` step, not as a server error.
+   * Runs the provider's test. The provider tests report settings their SDK refuses up front as a
+   * failed `client` step themselves (as their scanners do); anything else an SDK throws before a
+   * call answers the same way here, not as a server error.
    */
   async function runConnectionTest(
     provider: CredentialProvider,

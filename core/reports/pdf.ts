@@ -9,6 +9,7 @@ import {
   formatKg,
   formatMoney,
   formatTimestamp,
+  isEstimatedPrice,
   OTHER_GROUP_KEY,
   prepareReport,
   providerLabel,
@@ -310,12 +311,12 @@ const TOP_ROW = 28;
 function drawTopFindings(page: Page, findings: Finding[]): void {
   const { doc } = page;
   const costWidth = 90;
+  let hasEstimate = false;
   for (const finding of findings) {
-    if (page.y + TOP_ROW > BOTTOM) return;
+    if (page.y + TOP_ROW > BOTTOM) break;
+    hasEstimate ||= isEstimatedPrice(finding);
     style(doc, 9, INK, 'bold');
-    write(doc, page.money(finding.estimated_monthly_cost), MARGIN + costWidth - 12, page.y, {
-      align: 'right',
-    });
+    write(doc, costText(page, finding), MARGIN + costWidth - 12, page.y, { align: 'right' });
     style(doc, 9, INK);
     write(doc, fitText(doc, finding.title, CONTENT_WIDTH - costWidth), MARGIN + costWidth, page.y);
     style(doc, 8, MUTED);
@@ -325,6 +326,23 @@ function drawTopFindings(page: Page, findings: Finding[]): void {
     write(doc, fitText(doc, where, CONTENT_WIDTH - costWidth), MARGIN + costWidth, page.y + 12);
     page.y += TOP_ROW;
   }
+  if (hasEstimate && page.y + 12 <= BOTTOM) {
+    style(doc, 8, MUTED);
+    write(doc, ESTIMATE_LEGEND, MARGIN, page.y + 2);
+    page.y += 12;
+  }
+}
+
+/** Marks money that is an estimate (see isEstimatedPrice); ESTIMATE_LEGEND explains the mark. */
+const ESTIMATE_MARK = '†';
+const ESTIMATE_LEGEND =
+  `${ESTIMATE_MARK} Estimated: no list price for the resource in its region, so another ` +
+  "region's price or a per-unit default stands in.";
+
+/** A finding's monthly cost as printed, marked when the price is an estimate. */
+function costText(page: Page, finding: Finding): string {
+  const money = page.money(finding.estimated_monthly_cost);
+  return isEstimatedPrice(finding) ? `${money} ${ESTIMATE_MARK}` : money;
 }
 
 function drawTiles(page: Page, tiles: [string, string][]): void {
@@ -435,20 +453,32 @@ function drawCharts(page: Page, prepared: PreparedReport): void {
   );
   page.y += 8;
   const money = (group: SummaryGroup) => group.estimated_monthly_savings;
+  const byProvider = summary.by_provider.map((group) => ({
+    label: group.label,
+    value: money(group),
+    caption: `${page.money(money(group))}  (${formatCount(group.findings)})`,
+    color: PROVIDER_COLORS[group.key as Provider] ?? ACCENT,
+  }));
+  const byRule = groupBars(page, summary.by_rule, 'rules', summary.currency);
+  const byAccount = groupBars(page, summary.by_account, 'accounts', summary.currency);
+  // One label column for the three charts, wide enough for rule names, so their bars line up.
+  const labelWidth = chartLabelWidth(page.doc, [...byProvider, ...byRule, ...byAccount]);
   subheading(page, 'Waste by provider');
-  drawBarChart(
-    page,
-    summary.by_provider.map((group) => ({
-      label: group.label,
-      value: money(group),
-      caption: `${page.money(money(group))}  (${formatCount(group.findings)})`,
-      color: PROVIDER_COLORS[group.key as Provider] ?? ACCENT,
-    })),
-  );
+  drawBarChart(page, byProvider, labelWidth);
   subheading(page, 'Waste by rule');
-  drawBarChart(page, groupBars(page, summary.by_rule, 'rules', summary.currency));
+  drawBarChart(page, byRule, labelWidth);
   subheading(page, 'Waste by account');
-  drawBarChart(page, groupBars(page, summary.by_account, 'accounts', summary.currency));
+  drawBarChart(page, byAccount, labelWidth);
+}
+
+/** Bar-chart label columns grow with their labels between these widths, in points. */
+const CHART_LABEL_MIN = 150;
+const CHART_LABEL_MAX = 230;
+
+function chartLabelWidth(doc: jsPDF, bars: Bar[]): number {
+  style(doc, CHART_LABEL_SIZE, INK);
+  const widest = Math.max(0, ...bars.map((bar) => doc.getTextWidth(toWinAnsi(bar.label))));
+  return Math.min(CHART_LABEL_MAX, Math.max(CHART_LABEL_MIN, Math.ceil(widest) + 4));
 }
 
 interface Bar {
@@ -467,10 +497,11 @@ function groupBars(page: Page, groups: SummaryGroup[], otherNoun: string, curren
   }));
 }
 
+const CHART_LABEL_SIZE = 8.5;
+
 /** Horizontal bars: label, bar scaled to the largest value, caption after the bar. */
-function drawBarChart(page: Page, bars: Bar[]): void {
+function drawBarChart(page: Page, bars: Bar[], labelWidth = CHART_LABEL_MIN): void {
   const { doc } = page;
-  const labelWidth = 150;
   const captionWidth = 110;
   const barX = MARGIN + labelWidth + 8;
   const barSpace = CONTENT_WIDTH - labelWidth - 8 - captionWidth;
@@ -483,7 +514,7 @@ function drawBarChart(page: Page, bars: Bar[]): void {
   }
   for (const bar of bars) {
     ensureSpace(page, rowHeight);
-    style(doc, 8.5, INK);
+    style(doc, CHART_LABEL_SIZE, INK);
     write(doc, fitText(doc, bar.label, labelWidth), MARGIN, page.y + 3);
     const width = largest > 0 ? Math.max(1.5, (barSpace * bar.value) / largest) : 1.5;
     doc.setFillColor(...bar.color);
@@ -555,6 +586,10 @@ function drawFindingsTable(page: Page, findings: Finding[]): void {
     paragraph(page, 'The scan found no waste.', 10, MUTED);
     return;
   }
+  if (findings.some(isEstimatedPrice)) {
+    paragraph(page, ESTIMATE_LEGEND, 8.5, MUTED);
+    page.y += 6;
+  }
   drawTableHeader(page);
   findings.forEach((finding, index) => {
     const cells = layoutCells(page, finding);
@@ -605,7 +640,7 @@ function layoutCells(page: Page, finding: Finding): CellLine[][] {
       { text: actionLabel(finding.action_type), muted: false },
       { text: finding.handled ? 'handled' : `${finding.confidence} confidence`, muted: true },
     ],
-    [{ text: page.money(finding.estimated_monthly_cost), muted: false }],
+    [{ text: costText(page, finding), muted: false }],
   ];
   return parts.map((cellParts, index) => {
     const width = (TABLE_COLUMNS[index]?.width ?? 0) - 2 * CELL_PAD_X;

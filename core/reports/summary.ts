@@ -124,7 +124,7 @@ export function prepareReport(source: ReportSource): PreparedReport {
     ...findings.map((finding) => finding.account_id),
   ]);
   const summary: ReportSummary = {
-    ...summarizeFindings(findings, source.currency),
+    ...summarizeFindings(findings, source.currency, source.currency_rates),
     accounts: scope.size,
     resources_scanned: source.scan.resources_scanned,
   };
@@ -148,6 +148,14 @@ export function localizeFinding(
   };
 }
 
+/**
+ * True when a finding's money is an estimate rather than its region's list price: the price table
+ * had no exact rate, so another region's price (`fallback:`) or a per-unit default stood in.
+ */
+export function isEstimatedPrice(finding: Pick<Finding, 'price_source'>): boolean {
+  return finding.price_source.startsWith('fallback:') || finding.price_source === 'unit-default';
+}
+
 /** Costliest first; equal costs by id so every format lists findings in the same order. */
 export function sortByCost(findings: Finding[]): Finding[] {
   return [...findings].sort(
@@ -157,31 +165,39 @@ export function sortByCost(findings: Finding[]): Finding[] {
   );
 }
 
-/** Aggregates findings already expressed in `currency` (see localizeFinding). */
-export function summarizeFindings(findings: Finding[], currency: string): FindingsSummary {
-  let money = 0;
+/**
+ * Aggregates findings already expressed in `currency` (see localizeFinding). The total converts
+ * the USD sum, as the scan's own total does, so the two agree to the cent; the slices add up the
+ * findings' rounded amounts, as their lines show them.
+ */
+export function summarizeFindings(
+  findings: Finding[],
+  currency: string,
+  rates: Record<string, number> = {},
+): FindingsSummary {
   let usd = 0;
   let carbon = 0;
   let handled = 0;
   for (const finding of findings) {
-    money += finding.estimated_monthly_cost;
     usd += finding.estimated_monthly_cost_usd;
     carbon += finding.carbon_kg_monthly;
     if (finding.handled) handled += 1;
   }
   const byProvider = groupFindings(findings, currency, (f) => f.provider, providerLabel);
+  const totalUsd = roundCurrency(usd, 'USD');
+  const total = convertFromUsd(totalUsd, currency, rates);
   return {
     currency,
     findings: findings.length,
     handled,
-    estimated_monthly_savings: roundCurrency(money, currency),
-    estimated_monthly_savings_usd: roundCurrency(usd, 'USD'),
-    estimated_annual_savings: roundCurrency(money * 12, currency),
+    estimated_monthly_savings: total,
+    estimated_monthly_savings_usd: totalUsd,
+    estimated_annual_savings: roundCurrency(total * 12, currency),
     carbon_kg_monthly: roundKg(carbon),
     accounts: new Set(findings.map((finding) => finding.account_id)).size,
     by_provider: byProvider,
     by_account: groupFindings(findings, currency, (f) => f.account_id),
-    by_rule: groupFindings(findings, currency, (f) => f.rule_id),
+    by_rule: groupFindings(findings, currency, (f) => f.rule_id, ruleLabel),
     by_action: groupFindings(findings, currency, (f) => f.action_type, actionLabel),
     carbon_by_provider: byProvider
       .map((group) => ({
@@ -245,6 +261,67 @@ export function providerLabel(provider: string): string {
   return (PROVIDERS as readonly string[]).includes(provider)
     ? PROVIDER_LABELS[provider as Provider]
     : provider;
+}
+
+/**
+ * Short plural names of the rules for charts and tables: what a reader calls the waste, not the
+ * rule id. `ruleLabel` adds the provider.
+ */
+const RULE_LABELS: Record<string, string> = {
+  'aws.ebs.unattached': 'Unattached EBS volumes',
+  'aws.ebs.on_stopped_instance': 'EBS volumes of stopped instances',
+  'aws.ebs.gp2_to_gp3': 'gp2 volumes to move to gp3',
+  'aws.ec2.stopped': 'Long-stopped EC2 instances',
+  'aws.eip.unassociated': 'Unassociated Elastic IPs',
+  'aws.snapshot.orphaned': 'Orphaned EBS snapshots',
+  'aws.snapshot.old': 'Old EBS snapshots',
+  'aws.ami.unused': 'Unused AMIs',
+  'aws.nat.unused': 'Unused NAT gateways',
+  'aws.eni.public_ip_unused': 'Public IPs on detached ENIs',
+  'aws.ipv4.public_on_stopped': 'Public IPv4 on stopped instances',
+  'azure.disk.unattached': 'Unattached managed disks',
+  'azure.disk.on_deallocated_vm': 'Disks of deallocated VMs',
+  'azure.vm.stopped_not_deallocated': 'Stopped, not deallocated VMs',
+  'azure.snapshot.old': 'Old disk snapshots',
+  'azure.publicip.unassociated': 'Unassociated public IPs',
+  'azure.nic.orphaned': 'Orphaned network interfaces',
+  'azure.image.unused': 'Unused managed images',
+  'alibaba.disk.unattached': 'Unattached disks',
+  'alibaba.disk.on_stopped_instance': 'Disks of stopped instances',
+  'alibaba.ecs.stopped_keep_charging': 'Stopped instances still billed',
+  'alibaba.eip.unbound': 'Unbound EIPs',
+  'alibaba.snapshot.old': 'Old snapshots',
+  'alibaba.snapshot.orphaned': 'Orphaned snapshots',
+  'alibaba.nat.idle': 'Idle NAT gateways',
+  'k8s.pv.unbound': 'Unbound persistent volumes',
+  'k8s.pvc.unused': 'Unused volume claims',
+  'k8s.service.lb_no_endpoints': 'Load balancers without endpoints',
+  'k8s.workload.zero_replicas': 'Workloads scaled to zero',
+  'k8s.workload.overrequested': 'Over-requested workloads',
+  'k8s.pod.no_requests': 'Containers without requests',
+  'k8s.node.underutilized': 'Underused nodes',
+  'k8s.configmap.unused': 'Unused ConfigMaps',
+  'k8s.secret.unused': 'Unused Secrets',
+  'k8s.job.finished': 'Finished Jobs left behind',
+};
+
+/** Prefix of each provider's rule ids. */
+const RULE_PREFIXES: Record<string, Provider> = {
+  aws: 'aws',
+  azure: 'azure',
+  alibaba: 'alibaba',
+  k8s: 'kubernetes',
+};
+
+/**
+ * The name a reader knows a rule by, with its provider: `Unattached EBS volumes (AWS)`. A rule
+ * this build does not know (a report merged from a newer binary) keeps its id.
+ */
+export function ruleLabel(ruleId: string): string {
+  const label = RULE_LABELS[ruleId];
+  if (!label) return ruleId;
+  const provider = RULE_PREFIXES[ruleId.slice(0, ruleId.indexOf('.'))];
+  return provider ? `${label} (${providerLabel(provider)})` : label;
 }
 
 const ACTION_LABELS: Record<ActionType, string> = {
@@ -325,7 +402,10 @@ export function describeCarbonMethod(coefficients: CarbonCoefficientsRef): strin
     "terabyte-hour, times the provider's replication factor), compute (watts per vCPU between " +
     `idle and full load at ${utilisation}% average utilisation) and memory (watts per GB), times ` +
     "the provider's power usage effectiveness (PUE) and the grid emission factor of the region, " +
-    'plus embodied emissions for compute. Public IP addresses and NAT gateways carry no carbon ' +
+    'plus embodied emissions for compute. Stopped machines that are still billed for reserved ' +
+    'capacity (an Azure VM stopped but not deallocated, an Alibaba Cloud instance stopped in ' +
+    'KeepCharging mode) draw no compute power: they count embodied emissions only. ' +
+    'Public IP addresses and NAT gateways carry no carbon ' +
     `estimate. Coefficients dated ${coefficients.dated}, source: ${coefficients.source_url}.`
   );
 }

@@ -291,11 +291,14 @@ export function findStoppedKeepChargingInstances(
       recommendation:
         'If the instance is no longer needed, release it (snapshot its disks first if their ' +
         `data matters): aliyun ecs DeleteInstance --region ${region} --InstanceId ${id}. ` +
-        'If it is still needed, leave it stopped for now and, the next time it has been started ' +
-        'and is running, stop it in economical mode: ' +
-        `aliyun ecs StopInstance --region ${region} --InstanceId ${id} ` +
-        '--StoppedMode StopCharging. Economical mode gives up the reserved vCPUs and memory and ' +
-        'any non-elastic public IP, so a later start may have to wait for stock.',
+        (instance.charge_type === 'PrePaid'
+          ? 'Economical mode is for pay-as-you-go instances only: a subscription instance stops ' +
+            'costing money when it is released or not renewed.'
+          : 'If it is still needed, leave it stopped for now and, the next time it has been ' +
+            'started and is running, stop it in economical mode: ' +
+            `aliyun ecs StopInstance --region ${region} --InstanceId ${id} ` +
+            '--StoppedMode StopCharging. Economical mode gives up the reserved vCPUs and memory ' +
+            'and any non-elastic public IP, so a later start may have to wait for stock.'),
       confidence: shape.known ? 'high' : 'medium',
       usage: [reservedCompute],
       fingerprint: fingerprint(

@@ -180,7 +180,7 @@ export function findUnattachedDisks(
       title: `Unattached managed disk ${disk.name}`,
       details:
         `${disk.sku} disk of ${disk.size_gib} GiB (billed as ${billedAs}) ` +
-        `has no VM${idleHours === undefined ? '' : ` since ${formatAge(idleHours)}`}.`,
+        (idleHours === undefined ? 'has no VM.' : `has had no VM for ${formatAge(idleHours)}.`),
       evidence: {
         diskState: disk.disk_state ?? null,
         managedBy: null,
@@ -380,8 +380,9 @@ export function findUnassociatedPublicIps(
       details: isFree
         ? 'Basic dynamic address with no association: it holds no IP and costs nothing; ' +
           'delete it to tidy up.'
-        : `${ip.sku_name} ${ip.allocation_method} address ${ip.ip_address ?? ''} is billed ` +
-          'hourly while attached to nothing.',
+        : `${ip.sku_name} ${ip.allocation_method.toLowerCase()} address` +
+          `${ip.ip_address ? ` ${ip.ip_address}` : ''} is billed by the hour while it is ` +
+          'associated with nothing.',
       evidence: {
         ipConfiguration: null,
         natGateway: null,

@@ -1,5 +1,7 @@
-import { CwsError } from '../errors';
+import { DEMO_ACCOUNT_IDS } from '../demo/accounts';
+import { CwsError, type ErrorDetail } from '../errors';
 import { newId } from '../ids';
+import type { ScanAccount } from '../model';
 import type { Page, PageRequest } from '../pagination';
 import type { AuditRepository } from '../repositories';
 import type { ScanRecord, ScanRequest, ScanStatus } from '../scan/types';
@@ -8,6 +10,8 @@ import type { ScheduleRecord, ScheduleRepository, ScheduleTiming } from './types
 
 /** Due schedules started at once in one pass. */
 const RUNS_AT_ONCE = 8;
+/** Schedules read per page when looking for those that target an account. */
+const TARGETING_PAGE = 250;
 
 /** What the schedule lifecycle needs, injected by runtime/ (or by tests). */
 export interface ScheduleServiceDependencies {
@@ -18,6 +22,11 @@ export interface ScheduleServiceDependencies {
   startScan: (request: ScanRequest) => Promise<ScanRecord>;
   /** The status of a scan, to skip a run while the previous one is still going. */
   scanStatus: (scanId: string) => ScanStatus | undefined;
+  /**
+   * Every scannable account (GET /v1/accounts), to refuse a `scan.selected_accounts` id when the
+   * schedule is saved rather than at its first run. Demo account ids are always known.
+   */
+  listAccounts: () => Promise<ScanAccount[]>;
 }
 
 /** A new schedule, after schema validation. */
@@ -57,6 +66,8 @@ export interface ScheduleService {
   recover(): Promise<void>;
   /** Unix milliseconds of the soonest next run, if any. */
   nextWakeAt(): number | undefined;
+  /** Schedules whose scan names the account in `selected_accounts`, oldest first. */
+  targeting(accountId: string): ScheduleRecord[];
   /** Called after every change that can move the soonest next run. */
   onChange(listener: () => void): void;
 }
@@ -75,6 +86,7 @@ export function createScheduleService(deps: ScheduleServiceDependencies): Schedu
     async create(input) {
       const now = deps.clock();
       const timing = checked(input);
+      await checkAccounts(input.scan);
       const next = input.enabled ? nextRunAt(timing, now, true) : null;
       if (input.enabled && next === null) throw pastOneOff();
       const schedule: ScheduleRecord = {
@@ -104,6 +116,7 @@ export function createScheduleService(deps: ScheduleServiceDependencies): Schedu
       const current = get(id);
       const now = deps.clock();
       const timing = checked(mergeTiming(current, patch));
+      if (patch.scan !== undefined) await checkAccounts(patch.scan);
       const enabled = patch.enabled ?? current.enabled;
       const retime =
         enabled !== current.enabled ||
@@ -183,10 +196,46 @@ export function createScheduleService(deps: ScheduleServiceDependencies): Schedu
       return soonest === undefined ? undefined : soonest * 1000;
     },
 
+    targeting(accountId) {
+      const found: ScheduleRecord[] = [];
+      let page: PageRequest = { limit: TARGETING_PAGE };
+      for (;;) {
+        const { items, next } = deps.schedules.list(page);
+        found.push(...items.filter((s) => s.scan.selected_accounts?.includes(accountId)));
+        if (!next) return found;
+        page = { limit: TARGETING_PAGE, after: next };
+      }
+    },
+
     onChange(listener) {
       listeners.push(listener);
     },
   };
+
+  /**
+   * Refuses `selected_accounts` ids no scan could resolve, the way POST /v1/scans does: any
+   * scannable account or demo account, and only demo accounts in demo mode.
+   */
+  async function checkAccounts(scan: ScanRequest): Promise<void> {
+    const ids = scan.selected_accounts ?? [];
+    if (ids.length === 0) return;
+    const isDemo = scan.demo_mode === true;
+    const known = new Set<string>(Object.values(DEMO_ACCOUNT_IDS));
+    if (!isDemo) for (const account of await deps.listAccounts()) known.add(account.id);
+    const unknown: (ErrorDetail & { id: string })[] = ids
+      .map((id, index) => ({
+        path: `scan.selected_accounts.${index}`,
+        message: `no ${isDemo ? 'demo ' : ''}account ${id} (see GET /v1/accounts)`,
+        id,
+      }))
+      .filter(({ id }) => !known.has(id));
+    if (unknown.length === 0) return;
+    throw new CwsError(
+      'scan.unknown_accounts',
+      `unknown ${isDemo ? 'demo ' : ''}account ids: ${unknown.map((d) => d.id).join(', ')}`,
+      unknown.map(({ path, message }) => ({ path, message })),
+    );
+  }
 
   /**
    * One run: skip while the previous scan of a scheduled run is still going, otherwise start the

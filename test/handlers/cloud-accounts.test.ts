@@ -311,6 +311,38 @@ describe('DELETE /v1/cloud-accounts/{id}', () => {
       target: `cloud-accounts/${account.id}`,
     });
   });
+
+  it('answers 409 resource.conflict naming the schedules that select the account', async () => {
+    const account = await create(alibabaBody());
+    const schedule = await test.callJson('POST', '/v1/schedules', {
+      name: 'nightly-cn',
+      run_at: 4_102_444_800,
+      interval_minutes: 1440,
+      scan: { selected_accounts: [account.id] },
+    });
+    expect(schedule.status).toBe(201);
+    const other = await test.callJson('POST', '/v1/schedules', {
+      name: 'full scope',
+      run_at: 4_102_444_800,
+    });
+    expect(other.status).toBe(201);
+
+    const refused = await test.callJson('DELETE', `/v1/cloud-accounts/${account.id}`);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('resource.conflict');
+    expect(refused.body.error.message).toContain(`${schedule.body.id} ("nightly-cn")`);
+    expect(refused.body.error.message).not.toContain(other.body.id);
+    expect(refused.body.error.details).toEqual([
+      {
+        path: `schedules.${schedule.body.id}`,
+        message: 'schedule "nightly-cn" selects this account',
+      },
+    ]);
+    expect((await test.callJson('GET', `/v1/cloud-accounts/${account.id}`)).status).toBe(200);
+
+    await test.call('DELETE', `/v1/schedules/${schedule.body.id}`);
+    expect((await test.call('DELETE', `/v1/cloud-accounts/${account.id}`)).status).toBe(204);
+  });
 });
 
 describe('GET /v1/accounts', () => {
@@ -478,7 +510,7 @@ describe('POST /v1/cloud-accounts/test', () => {
       credentials: { ...fakes.credentials.azure, tenant_id: 'AZ_TENANT_ID' },
     });
     expect(status).toBe(200);
-    expect(body).toMatchObject({ ok: false, category: 'invalid' });
+    expect(body).toMatchObject({ ok: false, category: 'invalid', code: 'client_setup_failed' });
   });
 
   it('signs DescribeRegions for good Alibaba credentials and reports a wrong secret as auth', async () => {
@@ -552,6 +584,23 @@ describe('scanning cloud accounts', () => {
     );
     expect(JSON.stringify(findings)).not.toContain('AZ_CLIENT_SECRET');
     expect(JSON.stringify(scan)).not.toContain('ALI_ACCESS_KEY_SECRET');
+  });
+
+  it('fails the check of an Azure account whose tenant id the SDK refuses as invalid, like the test', async () => {
+    const azure = await create({
+      ...azureBody(),
+      credentials: { ...fakes.credentials.azure, tenant_id: 'AZ_TENANT_ID' },
+    });
+    const started = await test.callJson('POST', '/v1/scans', { selected_accounts: [azure.id] });
+    const scan = await waitForScan(test, started.body.scan_id);
+    expect(scan.accounts[0].errors).toEqual([
+      expect.objectContaining({ code: 'client_setup_failed', category: 'invalid' }),
+    ]);
+    const tested = await test.callJson('POST', '/v1/cloud-accounts/test', {
+      provider: 'azure',
+      credentials: { ...fakes.credentials.azure, tenant_id: 'AZ_TENANT_ID' },
+    });
+    expect(tested.body).toMatchObject({ code: 'client_setup_failed', category: 'invalid' });
   });
 
   it('visits cloud accounts in a full-scope scan', async () => {

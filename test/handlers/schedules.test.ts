@@ -314,15 +314,15 @@ describe('POST /v1/schedules/{id}/run-now', () => {
 
   it("answers a refused scan with the scan's error and records it", async () => {
     const test = await start(new ManualClock(START), { withProfile: false });
-    const created = await test.callJson('POST', '/v1/schedules', nightly);
+    const created = await test.callJson('POST', '/v1/schedules', { ...nightly, scan: {} });
     const { status, body } = await test.callJson(
       'POST',
       `/v1/schedules/${created.body.id}/run-now`,
     );
-    expect(status).toBe(400);
-    expect(body.error.code).toBe('scan.unknown_accounts');
+    expect(status).toBe(422);
+    expect(body.error.code).toBe('scan.no_active_checks');
     const after = (await test.callJson('GET', `/v1/schedules/${created.body.id}`)).body;
-    expect(after.last_error).toStartWith('scan.unknown_accounts: ');
+    expect(after.last_error).toStartWith('scan.no_active_checks: ');
   });
 
   it('answers 404 for an unknown schedule', async () => {
@@ -330,6 +330,62 @@ describe('POST /v1/schedules/{id}/run-now', () => {
     const { status, body } = await test.callJson('POST', '/v1/schedules/sch_nope/run-now');
     expect(status).toBe(404);
     expect(body.error.code).toBe('resource.not_found');
+  });
+});
+
+describe('selected accounts of a schedule', () => {
+  it('refuses unknown account ids at creation with scan.unknown_accounts, listing them', async () => {
+    const test = await start(new ManualClock(START));
+    const { status, body } = await test.callJson('POST', '/v1/schedules', {
+      ...nightly,
+      scan: { selected_accounts: ['profile_abc123', 'nope', 'acct_gone'] },
+    });
+    expect(status).toBe(400);
+    expect(body.error.code).toBe('scan.unknown_accounts');
+    expect(body.error.message).toBe('unknown account ids: nope, acct_gone');
+    expect(body.error.details.map((d: { path: string }) => d.path)).toEqual([
+      'scan.selected_accounts.1',
+      'scan.selected_accounts.2',
+    ]);
+    expect((await test.callJson('GET', '/v1/schedules')).body).toEqual([]);
+  });
+
+  it('accepts the demo accounts, and only them in demo mode', async () => {
+    const test = await start(new ManualClock(START));
+    const demo = await test.callJson('POST', '/v1/schedules', {
+      ...nightly,
+      scan: { selected_accounts: ['demo_aws_prod', 'profile_abc123'] },
+    });
+    expect(demo.status).toBe(201);
+    const demoMode = await test.callJson('POST', '/v1/schedules', {
+      ...nightly,
+      scan: { demo_mode: true, selected_accounts: ['demo_azure_corp', 'profile_abc123'] },
+    });
+    expect(demoMode.status).toBe(400);
+    expect(demoMode.body.error).toMatchObject({
+      code: 'scan.unknown_accounts',
+      details: [{ path: 'scan.selected_accounts.1' }],
+    });
+  });
+
+  it('refuses unknown account ids in a PATCH and leaves the schedule as it was', async () => {
+    const test = await start(new ManualClock(START));
+    const { body: created } = await test.callJson('POST', '/v1/schedules', nightly);
+    const { status, body } = await test.callJson('PATCH', `/v1/schedules/${created.id}`, {
+      name: 'renamed',
+      scan: { selected_accounts: ['nope'] },
+    });
+    expect(status).toBe(400);
+    expect(body.error).toMatchObject({
+      code: 'scan.unknown_accounts',
+      details: [{ path: 'scan.selected_accounts.0' }],
+    });
+    expect((await test.callJson('GET', `/v1/schedules/${created.id}`)).body).toEqual(created);
+    const fine = await test.callJson('PATCH', `/v1/schedules/${created.id}`, {
+      scan: { selected_accounts: ['demo_k8s_prod'] },
+    });
+    expect(fine.status).toBe(200);
+    expect(fine.body.scan).toEqual({ selected_accounts: ['demo_k8s_prod'] });
   });
 });
 

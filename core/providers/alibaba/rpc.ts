@@ -187,7 +187,8 @@ export function classifyAlibabaError(error: unknown, secrets: string[] = []): Fa
   const apiCode = err.data?.Code;
   const status = err.entry?.response?.statusCode;
   const raw = err.data?.Message ?? err.message ?? String(error);
-  const message = redact(raw.replace(/,\s*URL:\s*\S+$/, '').split(/\r?\n/)[0] ?? '', secrets);
+  const firstLine = raw.replace(/,\s*URL:\s*\S+$/, '').split(/\r?\n/)[0] ?? '';
+  const message = redact(separateRequest(firstLine), secrets);
   if (apiCode) return { code: apiCode, message, category: categoryOfCode(apiCode, status) };
   if (err.name === 'SyntaxError') {
     return {
@@ -198,6 +199,20 @@ export function classifyAlibabaError(error: unknown, secrets: string[] = []): Fa
   }
   if (err.name === 'RequestTimeoutError') return { code: 'timeout', message, category: 'timeout' };
   return { code: err.code ?? 'network_error', message, category: 'network' };
+}
+
+/**
+ * The HTTP layer under pop-core appends `<METHOD> <url> failed.` straight onto the socket error
+ * (`connect ECONNREFUSED 127.0.0.1:9POST http://127.0.0.1:9/ failed.`); this puts the request in
+ * brackets after the error instead. Query strings are dropped: a GET request signs its
+ * parameters there.
+ */
+function separateRequest(text: string): string {
+  const glued = /^(.*?)((?:GET|POST|PUT|DELETE|HEAD|PATCH) )(\S+) failed\.$/.exec(text);
+  if (!glued) return text.replace(/(https?:\/\/[^\s?]+)\?\S*/g, '$1');
+  const [, error = '', method = '', url = ''] = glued;
+  const request = `${method}${url.replace(/\?.*$/, '')}`;
+  return error.trim() ? `${error.trim()} (${request})` : `${request} failed`;
 }
 
 function categoryOfCode(code: string, status: number | undefined): FailureReason['category'] {

@@ -131,6 +131,20 @@ export function classifyAzureError(error: unknown, context: ClassifyContext = {}
   return { ...reason, message: redact(reason.message, context.secrets ?? []) };
 }
 
+/**
+ * The reason an SDK refused a connection's settings before any call was made (the identity SDK
+ * throws for a tenant id that is not a GUID or a domain): the settings are invalid, whether a
+ * connection test or a scan check met them.
+ */
+export function clientSetupFailure(error: unknown, secrets: string[] = []): FailureReason {
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    code: 'client_setup_failed',
+    message: redact(firstLine(message), secrets),
+    category: 'invalid',
+  };
+}
+
 function describeAzureError(error: unknown, errorBodies?: Map<string, string>): FailureReason {
   if (error instanceof CallTimeoutError) {
     return { code: 'timeout', message: error.message, category: 'timeout' };

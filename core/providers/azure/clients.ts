@@ -2,6 +2,8 @@ import { ComputeManagementClient } from '@azure/arm-compute';
 import { NetworkManagementClient } from '@azure/arm-network';
 import type { HttpClient, PipelinePolicy, ProxySettings } from '@azure/core-rest-pipeline';
 import { ClientSecretCredential } from '@azure/identity';
+import type { Outcome } from '../../model';
+import { clientSetupFailure } from './calls';
 import { isKnownAuthority, type AzureConnection } from './connection';
 
 /** How the SDK clients reach Azure, set once per scanner. */
@@ -69,6 +71,23 @@ export function createAzureClients(
     credentialScopes: scope,
   });
   return { credential, compute, network, errorBodies };
+}
+
+/**
+ * createAzureClients as an outcome: settings the SDK refuses up front become a
+ * `client_setup_failed` reason (category `invalid`) instead of a throw, for scans and connection
+ * tests alike.
+ */
+export function openAzureClients(
+  connection: AzureConnection,
+  transport: AzureTransportOptions,
+  signal: AbortSignal,
+): Outcome<AzureClients> {
+  try {
+    return { ok: true, value: createAzureClients(connection, transport, signal) };
+  } catch (error) {
+    return { ok: false, reason: clientSetupFailure(error, [connection.client_secret]) };
+  }
 }
 
 function commonOptions(

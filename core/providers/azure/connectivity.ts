@@ -1,7 +1,7 @@
 import type { ConnectionCheck, ConnectionTestResult } from '../../accounts/credentials';
 import type { FailureReason } from '../../model';
 import { CallBudget, classifyAzureError } from './calls';
-import { createAzureClients } from './clients';
+import { openAzureClients } from './clients';
 import { readAzureConnection } from './connection';
 import type { AzureScannerOptions } from './scanner';
 
@@ -32,7 +32,18 @@ export async function testAzureConnection(
   const settings = parsed.value;
   const budget = new CallBudget(options.signal ?? new AbortController().signal, options.timeout_ms);
   const checks: ConnectionCheck[] = [];
-  const clients = createAzureClients(settings, options, budget.signal);
+  const opened = openAzureClients(settings, options, budget.signal);
+  if (!opened.ok) {
+    budget.dispose();
+    const { reason } = opened;
+    return {
+      ok: false,
+      checks: [{ name: 'client', ok: false, message: reason.message, duration_ms: 0 }],
+      category: reason.category,
+      code: reason.code,
+    };
+  }
+  const clients = opened.value;
   try {
     const scope = `${settings.resource_manager_endpoint}/.default`;
     const steps: [string, string, () => Promise<unknown>][] = [

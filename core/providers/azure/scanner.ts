@@ -8,7 +8,7 @@ import type {
 } from '../../model';
 import { evaluateAzureRules } from '../../rules/azure';
 import { CallBudget, classifyAzureError } from './calls';
-import { createAzureClients, type AzureTransportOptions } from './clients';
+import { openAzureClients, type AzureTransportOptions } from './clients';
 import { collectAzureInventory, countAzureResources } from './collect';
 import {
   readAzureConnection,
@@ -57,7 +57,12 @@ async function scanSubscription(
   options: CallOptions,
 ): Promise<Outcome<CheckResult>> {
   const budget = new CallBudget(options.signal, options.timeout_ms);
-  const clients = createAzureClients(connection, transport, budget.signal);
+  const opened = openAzureClients(connection, transport, budget.signal);
+  if (!opened.ok) {
+    budget.dispose();
+    return opened;
+  }
+  const clients = opened.value;
   try {
     const inventory = await collectAzureInventory(clients, connection.subscription_id, budget);
     // Resource Manager lists a subscription whole; a scan limited to regions keeps theirs only.

@@ -29,6 +29,12 @@ export function findUnusedImages(index: AwsRegionIndex): FindingDraft[] {
     if (!BILLED_IMAGE_STATES.has(image.state) || isExcluded(image.tags, context.policy)) continue;
     if (!isUnused(index, image)) continue;
     const ageDays = daysSince(image.creation_date, context.now) as number;
+    // One basis for title and evidence: the last launch when EC2 recorded one, else creation.
+    const lastLaunchDays = daysSince(image.last_launched_time, context.now);
+    const idle =
+      lastLaunchDays === undefined
+        ? { days: ageDays, basis: 'CreationDate' as const }
+        : { days: lastLaunchDays, basis: 'LastLaunchedTime' as const };
     const snapshots = image.snapshot_ids.flatMap((id) => {
       const snapshot = snapshotsById.get(id);
       return snapshot ? [snapshot] : [];
@@ -39,10 +45,17 @@ export function findUnusedImages(index: AwsRegionIndex): FindingDraft[] {
         resource_type: 'ami',
         resource_id: image.image_id,
         resource_name: image.name || nameOf(image.tags, image.image_id),
-        title: `AMI ${image.image_id} unused for ${ageDays} days`,
+        title:
+          idle.basis === 'LastLaunchedTime'
+            ? `AMI ${image.image_id} not launched for ${idle.days} days`
+            : `AMI ${image.image_id} has no recorded launch in its ${idle.days} days`,
         details:
-          `The image is ${ageDays} days old; no instance runs it and no launch template version ` +
-          `launches it. Its ${image.snapshot_ids.length} snapshot(s) are billed while it exists.`,
+          (idle.basis === 'LastLaunchedTime'
+            ? `The image was last launched ${idle.days} days ago (LastLaunchedTime ` +
+              `${image.last_launched_time}) and is ${ageDays} days old`
+            : `The image has no recorded launch (no LastLaunchedTime) and is ${ageDays} days old`) +
+          '; no instance runs it and no launch template version launches it. ' +
+          `Its ${image.snapshot_ids.length} snapshot(s) are billed while it exists.`,
         evidence: {
           ImageId: image.image_id,
           Name: image.name ?? null,
@@ -50,6 +63,8 @@ export function findUnusedImages(index: AwsRegionIndex): FindingDraft[] {
           CreationDate: image.creation_date ?? null,
           LastLaunchedTime: image.last_launched_time ?? null,
           age_days: ageDays,
+          unused_days: idle.days,
+          unused_days_basis: idle.basis,
           used_by_instances: 0,
           used_by_launch_templates: 0,
           snapshots: snapshots.map((s) => ({

@@ -50,12 +50,11 @@ export function findStoppedInstances(index: AwsRegionIndex): FindingDraft[] {
         resource_name: nameOf(instance.tags, instance.instance_id),
         title:
           entry.stopped_days === undefined
-            ? `EC2 instance ${instance.instance_id} is stopped (since unknown)`
-            : `EC2 instance ${instance.instance_id} stopped for ${entry.stopped_days} days`,
+            ? `EC2 instance ${instance.instance_id} has been stopped for an unknown time`
+            : `EC2 instance ${instance.instance_id} has been stopped for ${entry.stopped_days} days`,
         details:
-          `The ${instance.instance_type} instance has been stopped for ${since}. It bills no ` +
-          `compute, but its ${owned.length} EBS volume(s) and ${ips.length} public IPv4 ` +
-          `address(es) are still billed.`,
+          `The ${instance.instance_type} instance has been stopped for ${since}. Its compute ` +
+          `is not billed${stillBilled(owned.length, ips.length)}.`,
         evidence: {
           InstanceId: instance.instance_id,
           InstanceType: instance.instance_type,
@@ -117,8 +116,8 @@ export function findPublicIpv4OnStopped(index: AwsRegionIndex): FindingDraft[] {
           `Stopped instance ${instance.instance_id} holds ` +
           `${ips.length} public IPv4 address(es)`,
         details:
-          `Public IPv4 addresses are billed by the hour since ${IPV4_BILLED_SINCE}, also while ` +
-          `the instance that holds them is stopped.`,
+          `Public IPv4 addresses have been billed by the hour since ${IPV4_BILLED_SINCE}, ` +
+          'including while the instance that holds them is stopped.',
         evidence: {
           InstanceId: instance.instance_id,
           State: instance.state,
@@ -173,4 +172,19 @@ function ipEvidence(ip: HeldPublicIp): Record<string, unknown> {
     AllocationId: ip.allocation_id ?? null,
     AssociationId: ip.association_id ?? null,
   };
+}
+
+/** `, but its 2 EBS volumes and 1 public IPv4 address are still billed`: only what it holds. */
+function stillBilled(volumes: number, addresses: number): string {
+  const held = [
+    plural(volumes, 'EBS volume', 'EBS volumes'),
+    plural(addresses, 'public IPv4 address', 'public IPv4 addresses'),
+  ].filter((part) => part !== '');
+  if (held.length === 0) return '';
+  const verb = volumes + addresses === 1 ? 'is' : 'are';
+  return `, but its ${held.join(' and ')} ${verb} still billed`;
+}
+
+function plural(count: number, one: string, many: string): string {
+  return count === 0 ? '' : `${count} ${count === 1 ? one : many}`;
 }

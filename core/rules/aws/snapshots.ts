@@ -40,8 +40,9 @@ export function findOrphanedSnapshots(index: AwsRegionIndex): FindingDraft[] {
         details: isCopy
           ? 'The snapshot is a copy (its volume id is the placeholder vol-ffffffff) and no image ' +
             'or launch template references it.'
-          : `Its source volume ${snapshot.volume_id ?? '(none)'} no longer exists and no image ` +
-            'or launch template references it.',
+          : (snapshot.volume_id
+              ? `Its source volume ${snapshot.volume_id} no longer exists`
+              : 'It records no source volume') + ' and no image or launch template references it.',
         evidence: {
           ...snapshotEvidence(index, snapshot),
           volume_exists: false,

@@ -1,5 +1,5 @@
 import { isExcluded, type FindingDraft, type Usage } from '../../model';
-import { ebsSku } from '../../pricing/tables/aws';
+import { ebsSku, GP3_FREE_IOPS, GP3_FREE_THROUGHPUT_MIBPS } from '../../pricing/tables/aws';
 import type { AwsVolume } from './inventory';
 import {
   awsCli,
@@ -34,8 +34,10 @@ export function findUnattachedVolumes(index: AwsRegionIndex): FindingDraft[] {
           `Unattached EBS volume ${volume.volume_id} ` +
           `(${volume.size_gib} GiB ${volume.volume_type})`,
         details:
-          `The volume is attached to no instance (state "available") and is billed for its ` +
-          `${volume.size_gib} GiB${volume.create_time ? ` since ${volume.create_time}` : ''}.`,
+          'The volume is attached to no instance (state "available") ' +
+          (volume.create_time
+            ? `and has been billed for its ${volume.size_gib} GiB since ${volume.create_time}.`
+            : `but is still billed for its ${volume.size_gib} GiB.`),
         evidence: {
           ...volumeEvidence(volume),
           ...priceNote(volume),
@@ -123,8 +125,11 @@ export function findVolumesOnStoppedInstances(index: AwsRegionIndex): FindingDra
 }
 
 /**
- * `aws.ebs.gp2_to_gp3`: an in-use gp2 volume. gp3 costs 20% less per GiB with a 3,000 IOPS
- * baseline; the saving is size × (gp2 − gp3) rate, priced as `usage` minus `usage_after`.
+ * `aws.ebs.gp2_to_gp3`: an in-use gp2 volume. gp3 costs 20% less per GiB and includes 3,000 IOPS
+ * and 125 MiB/s. A gp2 volume above 1,000 GiB has a higher IOPS baseline (3 per GiB); keeping it
+ * on gp3 means provisioning the IOPS above 3,000, which `usage_after` prices, so the saving shown
+ * is net of them. Throughput above 125 MiB/s is offered as an option only: IOPS-bound workloads
+ * rarely need gp2's 250 MiB/s ceiling, and the recommendation says what matching it would add.
  */
 export function findGp2Volumes(index: AwsRegionIndex): FindingDraft[] {
   const { context } = index;
@@ -139,7 +144,15 @@ export function findGp2Volumes(index: AwsRegionIndex): FindingDraft[] {
     )
     .map((volume) => {
       const baselineIops = gp2BaselineIops(volume.size_gib);
-      const needsExtraIops = baselineIops > 3000;
+      const gp3Iops = Math.max(GP3_FREE_IOPS, baselineIops);
+      const needsExtraIops = gp3Iops > GP3_FREE_IOPS;
+      const gp2Throughput = gp2MaxThroughputMibps(volume.size_gib);
+      const after: AwsVolume = {
+        ...volume,
+        volume_type: 'gp3',
+        iops: gp3Iops,
+        throughput_mibps: GP3_FREE_THROUGHPUT_MIBPS,
+      };
       return draft(context, {
         rule_id: 'aws.ebs.gp2_to_gp3',
         resource_type: 'ebs_volume',
@@ -148,16 +161,32 @@ export function findGp2Volumes(index: AwsRegionIndex): FindingDraft[] {
         title: `EBS volume ${volume.volume_id} can move from gp2 to gp3`,
         details:
           `The ${volume.size_gib} GiB gp2 volume would cost less as gp3, which includes ` +
-          '3,000 IOPS and 125 MiB/s at a lower rate per GiB; the change is online.',
+          `${formatCount(GP3_FREE_IOPS)} IOPS and ${GP3_FREE_THROUGHPUT_MIBPS} MiB/s at a lower ` +
+          'rate per GiB; the change is online.' +
+          (needsExtraIops
+            ? ` Its gp2 baseline is ${formatCount(baselineIops)} IOPS, so the saving shown is ` +
+              `net of the ${formatCount(gp3Iops - GP3_FREE_IOPS)} IOPS gp3 bills above the ` +
+              'included ones.'
+            : ''),
         evidence: {
           ...volumeEvidence(volume),
           gp2_baseline_iops: baselineIops,
+          gp2_max_throughput_mibps: gp2Throughput,
+          gp3_iops_priced: gp3Iops,
+          gp3_throughput_mibps_priced: GP3_FREE_THROUGHPUT_MIBPS,
         },
         action_type: 'RIGHTSIZE',
-        recommendation: needsExtraIops
-          ? `Modify the volume to gp3 and provision ${baselineIops} IOPS to keep gp2's baseline ` +
-            `(the saving shown assumes the included 3,000).`
-          : 'Modify the volume to gp3; its gp2 baseline fits within gp3’s included performance.',
+        recommendation:
+          (needsExtraIops
+            ? `Modify the volume to gp3 with ${formatCount(gp3Iops)} IOPS to keep gp2's ` +
+              'baseline (the saving shown already pays for them).'
+            : 'Modify the volume to gp3; its gp2 IOPS baseline fits within what gp3 includes.') +
+          (gp2Throughput >= GP2_HIGH_THROUGHPUT_MIBPS
+            ? ` gp2 lets this volume reach ${gp2Throughput} MiB/s; if the workload needs more ` +
+              `than ${GP3_FREE_THROUGHPUT_MIBPS} MiB/s, add --throughput ${gp2Throughput}, ` +
+              'which gp3 bills per MiB/s above the included amount and the saving shown ' +
+              'does not include.'
+            : ''),
         fix_command: awsCli(
           context,
           'modify-volume',
@@ -165,10 +194,11 @@ export function findGp2Volumes(index: AwsRegionIndex): FindingDraft[] {
           volume.volume_id,
           '--volume-type',
           'gp3',
+          ...(needsExtraIops ? ['--iops', String(gp3Iops)] : []),
         ),
         confidence: needsExtraIops ? 'medium' : 'high',
         usage: [storageAt(volume, 'gp2')],
-        usage_after: [storageAt(volume, 'gp3')],
+        usage_after: volumeUsage(after),
         fingerprint: fingerprintOf(volume.volume_id, volume.size_gib, volume.volume_type),
       });
     });
@@ -207,4 +237,16 @@ function storageAt(volume: AwsVolume, type: 'gp2' | 'gp3'): Usage {
 /** gp2 delivers 3 IOPS per GiB, at least 100 and at most 16,000. */
 function gp2BaselineIops(sizeGib: number): number {
   return Math.min(16000, Math.max(100, 3 * sizeGib));
+}
+
+/** gp2's throughput ceiling above 170 GiB (sustained from 334 GiB, with burst credits below). */
+const GP2_HIGH_THROUGHPUT_MIBPS = 250;
+
+/** gp2's throughput ceiling: 128 MiB/s up to 170 GiB, about what gp3 includes; 250 above. */
+function gp2MaxThroughputMibps(sizeGib: number): number {
+  return sizeGib <= 170 ? 128 : GP2_HIGH_THROUGHPUT_MIBPS;
+}
+
+function formatCount(value: number): string {
+  return value.toLocaleString('en-US');
 }

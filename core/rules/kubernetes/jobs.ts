@@ -9,6 +9,7 @@ import {
   baseDraft,
   fingerprint,
   gateRule,
+  formatHours,
   hoursSince,
   isExcludedObject,
   isSystemNamespace,
@@ -53,7 +54,7 @@ export function findFinishedJobs(
         resource_name: name,
         title: `Job ${namespace}/${name} ${outcome.type === 'Complete' ? 'completed' : 'failed'} and was never cleaned up`,
         details:
-          `It finished about ${Math.floor(hours)} hours ago and has no ttlSecondsAfterFinished, so ` +
+          `It finished about ${formatHours(hours)} ago and has no ttlSecondsAfterFinished, so ` +
           'it and its pods stay in the API server (and their logs on the nodes) until deleted.',
         evidence: {
           status: outcome.type,

@@ -114,8 +114,8 @@ function nodeDraft(
     title: `Node ${name} has less than half of its capacity requested`,
     details:
       `Pods request ${percent(cpuShare)} of its allocatable CPU and ${percent(memoryShare)} of ` +
-      `its memory. Their requests would fit a node half its size` +
-      (now.instance_type ? ` (it is a ${now.instance_type})` : '') +
+      'its memory. Their requests would fit a node ' +
+      (now.instance_type ? `half the size of this ${now.instance_type}` : 'half its size') +
       ', or the cluster autoscaler could pack them onto other nodes.',
     evidence: {
       instance_type: now.instance_type,
@@ -158,7 +158,7 @@ function nodeDraft(
 }
 
 function percent(share: number): string {
-  return `${Math.round(share * 100)} %`;
+  return `${Math.round(share * 100)}%`;
 }
 
 function round(value: number): number {

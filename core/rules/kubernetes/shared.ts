@@ -152,6 +152,11 @@ export function hoursSince(time: string | undefined, now: Date): number | undefi
   return (now.getTime() - at) / 3_600_000;
 }
 
+/** An age for a sentence: `5 hours` below two days, whole days from there (`40 days`). */
+export function formatHours(hours: number): string {
+  return hours >= 48 ? `${Math.floor(hours / 24)} days` : `${Math.floor(hours)} hours`;
+}
+
 /** True when the object was created less than the grace period ago. */
 export function isWithinGrace(metadata: ObjectMeta, context: KubernetesRuleContext): boolean {
   const age = hoursSince(metadata.creationTimestamp, context.now);

@@ -28,6 +28,7 @@ import {
   baseDraft,
   fingerprint,
   gateRule,
+  formatHours,
   hoursSince,
   isExcludedObject,
   isSystemNamespace,
@@ -83,7 +84,7 @@ export function findZeroReplicaWorkloads(
         resource_name: name,
         title: `${capitalize(kind)} ${namespace}/${name} has been scaled to zero replicas`,
         details:
-          `It runs no pods${hours !== undefined ? ` and has been at zero for about ${Math.floor(hours)} hours` : ''}, ` +
+          `It runs no pods${hours !== undefined ? ` and has been at zero for about ${formatHours(hours)}` : ''}, ` +
           'and no autoscaler will scale it up. What it keeps (claims, config, services) may be ' +
           'left over too.',
         evidence: {
@@ -169,7 +170,7 @@ function latest(times: Array<string | undefined>): string | undefined {
 const OVERREQUEST_RATIO = 0.5;
 const MIN_EXCESS_CORES = 0.25;
 const MIN_EXCESS_GIB = 0.5;
-/** Recommended requests leave 30 % headroom over the measured use. */
+/** Recommended requests leave 30% headroom over the measured use. */
 const HEADROOM = 1.3;
 const MIN_CPU_CORES = 0.01;
 const MIN_MEMORY_BYTES = 32 * 2 ** 20;
@@ -341,7 +342,7 @@ function measuredDraft(
     },
     action_type: 'RIGHTSIZE',
     recommendation:
-      'Lower the requests to the recommended values (peak use plus 30 % headroom) and watch ' +
+      'Lower the requests to the recommended values (peak use plus 30% headroom) and watch ' +
       'the workload over a full business cycle before lowering further.',
     fix_command: setResourcesCommand(context, ref, sizing),
     confidence,
@@ -538,7 +539,7 @@ export function findPodsWithoutRequests(
         resource_name: ref.name,
         title: `${capitalize(ref.kind)} ${ref.namespace}/${ref.name} runs containers without requests`,
         details:
-          `${missing.map((item) => `${item.name} (no ${item.missing.join(', no ')})`).join('; ')}. ` +
+          `Containers without requests: ${missing.map((item) => `${item.name} (no ${item.missing.map(resourceLabel).join(', no ')})`).join('; ')}. ` +
           'Without requests the scheduler cannot place pods by size, costs cannot be attributed, ' +
           'and these pods are evicted first under pressure.',
         evidence: {
@@ -605,8 +606,12 @@ function capitalize(word: string): string {
   return proper[word] ?? word.charAt(0).toUpperCase() + word.slice(1);
 }
 
+function resourceLabel(resource: 'cpu' | 'memory'): string {
+  return resource === 'cpu' ? 'CPU' : 'memory';
+}
+
 function percent(share: number): string {
-  return `${Math.round(share * 100)} %`;
+  return `${Math.round(share * 100)}%`;
 }
 
 function round(value: number): number {

@@ -77,13 +77,20 @@ describe('testAlibabaConnection', () => {
 
   it('classifies an endpoint nobody answers at as network', async () => {
     const closed = Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: () => new Response('') });
-    const pattern = `http://127.0.0.1:${closed.port}/{service}/{region}`;
+    const port = closed.port;
+    const pattern = `http://127.0.0.1:${port}/{service}/{region}`;
     await closed.stop(true);
     const result = await testAlibabaConnection(
       { access_key_id: KEY_ID, access_key_secret: KEY_SECRET, endpoint: pattern },
       options(),
     );
     expect(result).toMatchObject({ ok: false, category: 'network' });
+    const message = result.checks[0]?.message ?? '';
+    expect(message).toContain(
+      `connect ECONNREFUSED 127.0.0.1:${port} (POST http://127.0.0.1:${port}/ecs/cn-hangzhou/)`,
+    );
+    expect(message).not.toContain('failed.');
+    expect(message).not.toContain(KEY_SECRET);
   });
 
   it('classifies a call slower than the bound as timeout', async () => {

@@ -88,6 +88,17 @@ describe('testAzureConnection', () => {
     expect(result).toMatchObject({ ok: false, category: 'timeout' });
   });
 
+  it('reports a tenant id the SDK refuses as client_setup_failed, like a scan check does', async () => {
+    const result = await testAzureConnection(connection({ tenant_id: 'AZ_TENANT_ID' }), options());
+    expect(result).toMatchObject({
+      ok: false,
+      category: 'invalid',
+      code: 'client_setup_failed',
+      checks: [{ name: 'client', ok: false }],
+    });
+    expect(result.checks[0]?.message).toContain('tenant id');
+  });
+
   it('reports missing fields without calling the cloud', async () => {
     const result = await testAzureConnection({ tenant_id: TENANT }, options());
     expect(result).toMatchObject({ ok: false, category: 'invalid' });

@@ -166,7 +166,14 @@ describe('createAzureScanner', () => {
       (d) => d.rule_id === 'azure.vm.stopped_not_deallocated',
     );
     expect(stopped?.usage).toEqual([
-      { kind: 'compute', sku: 'vm:Standard_E4s_v5', vcpus: 4, memory_gib: 32, hours: 730 },
+      {
+        kind: 'compute',
+        sku: 'vm:Standard_E4s_v5',
+        vcpus: 4,
+        memory_gib: 32,
+        hours: 730,
+        powered: false,
+      },
     ]);
     const orphan = outcome.value.drafts.find((d) => d.resource_name === 'disk-orphan');
     expect(orphan?.usage).toEqual([
@@ -241,6 +248,20 @@ describe('createAzureScanner', () => {
       expect(outcome.reason.code).toBe('AADSTS7000215');
       expect(outcome.reason.message).not.toContain(wrong);
     }
+  });
+
+  it('fails the check as client_setup_failed when the SDK refuses the tenant id, never throwing', async () => {
+    const before = fake.calls.length;
+    const outcome = await scan(account(MIXED, { tenant_id: 'AZ_TENANT_ID' }));
+    expect(outcome).toMatchObject({
+      ok: false,
+      reason: { code: 'client_setup_failed', category: 'invalid' },
+    });
+    if (!outcome.ok) {
+      expect(outcome.reason.message).toContain('tenant id');
+      expect(outcome.reason.message).not.toContain(SECRET);
+    }
+    expect(fake.calls.length).toBe(before);
   });
 
   it('sends every call through the account proxy when proxy_url is set', async () => {

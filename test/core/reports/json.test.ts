@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'bun:test';
+import { convertFromUsd } from '../../../core/pricing/currency';
+import { roundMoney } from '../../../core/pricing/price';
 import { buildJsonReport } from '../../../core/reports/json';
 import { FINDING_FIELDS } from '../../../core/reports/summary';
-import { sampleSource } from '../../fixtures/reports/sample';
+import { bulkFindings, sampleSource } from '../../fixtures/reports/sample';
 
 describe('buildJsonReport', () => {
   it('holds generated_at, the scan, the summary and the findings', () => {
@@ -40,6 +42,10 @@ describe('buildJsonReport', () => {
     expect(withEsg.esg.carbon_kg_monthly).toBe(21.737);
     expect(withEsg.esg.coefficients.dated).toBe('2026-11-30');
     expect(withEsg.esg.method).toContain('Cloud Carbon Footprint');
+    expect(withEsg.esg.method).toContain(
+      'an Azure VM stopped but not deallocated, an Alibaba Cloud instance stopped in ' +
+        'KeepCharging mode) draw no compute power: they count embodied emissions only.',
+    );
     expect(withEsg.esg.carbon_by_provider[0]).toEqual({
       provider: 'azure',
       findings: 1,
@@ -47,6 +53,20 @@ describe('buildJsonReport', () => {
     });
     const without = JSON.parse(buildJsonReport(sampleSource({ include_esg: false })));
     expect('esg' in without).toBe(false);
+  });
+
+  it('gives a summary total that converts the USD sum, as the scan total does', () => {
+    const findings = bulkFindings(25);
+    const usd = roundMoney(findings.reduce((sum, f) => sum + f.estimated_monthly_cost_usd, 0));
+    for (const currency of ['EUR', 'GBP', 'JPY', 'KRW']) {
+      const report = JSON.parse(buildJsonReport(sampleSource({ findings, currency })));
+      expect(report.summary.estimated_monthly_savings).toBe(convertFromUsd(usd, currency));
+      expect(report.summary.estimated_monthly_savings_usd).toBe(usd);
+      // Lines keep their own rounding.
+      expect(report.findings[0].estimated_monthly_cost).toBe(
+        convertFromUsd(report.findings[0].estimated_monthly_cost_usd, currency),
+      );
+    }
   });
 
   it('restates money in the report currency and keeps the USD figure', () => {

@@ -3,7 +3,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildPdfReport, toWinAnsi } from '../../../core/reports/pdf';
+import type { Finding } from '../../../core/model';
+import { formatMoney } from '../../../core/reports/summary';
 import { bulkFindings, SAMPLE_FINDINGS, sampleSource } from '../../fixtures/reports/sample';
+
+const money = (value: number) => formatMoney(value, 'USD');
 
 const PDFTOTEXT = '/usr/bin/pdftotext';
 const PDFTOPPM = '/usr/bin/pdftoppm';
@@ -66,6 +70,10 @@ describe('buildPdfReport', () => {
     expect(text).toContain('Cloud Carbon Footprint method');
     expect(text).toContain('Coefficients dated 2026-11-30');
     expect(text).toContain('21.7 kg CO2e');
+    expect(text.replace(/\s+/g, ' ')).toContain(
+      'Stopped machines that are still billed for reserved capacity',
+    );
+    expect(text.replace(/\s+/g, ' ')).toContain('they count embodied emissions only');
   });
 
   it('leaves the ESG section out when not asked', () => {
@@ -91,6 +99,34 @@ describe('buildPdfReport', () => {
     const text = pdfText(writePdf('names.pdf', buildPdfReport(sampleSource())));
     expect(text).toContain('backup-volume-Zürich-??');
     expect(text).not.toContain('数据');
+  });
+
+  it('labels the waste-by-rule chart with readable rule names, not rule ids', () => {
+    const path = writePdf('rules.pdf', buildPdfReport(sampleSource({ include_esg: false })));
+    const charts = poppler(PDFTOTEXT, ['-enc', 'UTF-8', '-f', '2', '-l', '2', path, '-']);
+    expect(charts).toContain('Waste by rule');
+    expect(charts).toContain('Unattached EBS volumes (AWS)');
+    expect(charts).toContain('Stopped, not deallocated VMs (Azure)');
+    expect(charts).toContain('Unused NAT gateways (AWS)');
+    expect(charts).not.toContain('aws.ebs.unattached');
+    expect(charts).not.toContain('azure.vm.stopped_not_deallocated');
+  });
+
+  it('marks estimated prices in the findings table and explains the mark', () => {
+    const [first, second, ...rest] = SAMPLE_FINDINGS as [Finding, Finding, ...Finding[]];
+    const findings = [
+      { ...first, price_source: 'fallback:ap-east-2' },
+      { ...second, price_source: 'unit-default' },
+      ...rest,
+    ];
+    const text = pdfText(writePdf('estimated.pdf', buildPdfReport(sampleSource({ findings }))));
+    const flat = text.replace(/\s+/g, ' ');
+    expect(flat).toContain(`${money(first.estimated_monthly_cost)} †`);
+    expect(flat).toContain(`${money(second.estimated_monthly_cost)} †`);
+    expect(flat).toContain('† Estimated: no list price for the resource in its region');
+    expect((text.match(/†/g) ?? []).length).toBeGreaterThanOrEqual(4);
+    const plain = pdfText(writePdf('listed.pdf', buildPdfReport(sampleSource())));
+    expect(plain).not.toContain('†');
   });
 
   it('prints no evidence and no fix commands, only the fields a reader needs', () => {

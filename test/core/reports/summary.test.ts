@@ -1,14 +1,19 @@
 import { describe, expect, it } from 'bun:test';
 import type { Finding } from '../../../core/model';
+import { convertFromUsd } from '../../../core/pricing/currency';
+import { PROVIDER_CHECKS } from '../../../core/providers/catalogue';
 import {
   collapseGroups,
   describeCurrency,
   formatMoney,
   formatTimestamp,
+  isEstimatedPrice,
   localizeFinding,
   OTHER_GROUP_KEY,
   prepareReport,
+  providerLabel,
   roundCurrency,
+  ruleLabel,
 } from '../../../core/reports/summary';
 import { bulkFindings, SAMPLE_FINDINGS, sampleSource } from '../../fixtures/reports/sample';
 
@@ -60,6 +65,9 @@ describe('prepareReport', () => {
     expect(summary.by_account[0]?.key).toBe('acc_azure_finance');
     expect(summary.by_account.find((g) => g.key === 'profile_prod')?.findings).toBe(2);
     expect(summary.by_rule.map((g) => g.key)).toContain('aws.nat.unused');
+    expect(summary.by_rule.find((g) => g.key === 'aws.nat.unused')?.label).toBe(
+      'Unused NAT gateways (AWS)',
+    );
     expect(summary.by_action.map((g) => [g.label, g.findings])).toEqual([
       ['Stop', 1],
       ['Delete', 4],
@@ -106,7 +114,62 @@ describe('prepareReport', () => {
     const { summary } = prepareReport(
       sampleSource({ currency: 'EUR', currency_rates: { EUR: 0.5 } }),
     );
-    expect(summary.estimated_monthly_savings).toBe(207.38);
+    expect(summary.estimated_monthly_savings).toBe(207.37);
+  });
+
+  it('totals by converting the USD sum, so the total agrees with the scan total to the cent', () => {
+    // Each line rounds 0.05 USD × 0.92 = 0.046 up to 0.05 EUR; the sum of 0.15 USD is 0.14 EUR.
+    const findings = bulkFindings(3).map((finding) => ({
+      ...finding,
+      estimated_monthly_cost: 0.05,
+      estimated_monthly_cost_usd: 0.05,
+    }));
+    const { summary, findings: lines } = prepareReport(sampleSource({ findings, currency: 'EUR' }));
+    expect(lines.map((line) => line.estimated_monthly_cost)).toEqual([0.05, 0.05, 0.05]);
+    expect(summary.estimated_monthly_savings).toBe(convertFromUsd(0.15, 'EUR'));
+    expect(summary.estimated_monthly_savings).toBe(0.14);
+    expect(summary.estimated_annual_savings).toBe(1.68);
+  });
+
+  it('converts the USD sum with the operator rates for whole-unit currencies too', () => {
+    const findings = bulkFindings(40);
+    const usd = roundCurrency(
+      findings.reduce((sum, finding) => sum + finding.estimated_monthly_cost_usd, 0),
+      'USD',
+    );
+    const rates = { JPY: 149.37 };
+    const { summary } = prepareReport(
+      sampleSource({ findings, currency: 'JPY', currency_rates: rates }),
+    );
+    expect(summary.estimated_monthly_savings).toBe(convertFromUsd(usd, 'JPY', rates));
+    expect(summary.estimated_monthly_savings_usd).toBe(usd);
+  });
+});
+
+describe('ruleLabel', () => {
+  it('names every rule of every provider in words, with the provider', () => {
+    for (const [provider, rules] of Object.entries(PROVIDER_CHECKS)) {
+      for (const rule of rules) {
+        const label = ruleLabel(rule);
+        expect(label).not.toContain(rule);
+        expect(label).toMatch(/^[A-Za-z][^.]* \([A-Za-z ]+\)$/);
+        expect(label).toEndWith(`(${providerLabel(provider)})`);
+      }
+    }
+    expect(ruleLabel('aws.ebs.unattached')).toBe('Unattached EBS volumes (AWS)');
+  });
+
+  it('keeps the id of a rule it does not know', () => {
+    expect(ruleLabel('aws.something.new')).toBe('aws.something.new');
+  });
+});
+
+describe('isEstimatedPrice', () => {
+  it('is true for fallback and per-unit default prices only', () => {
+    expect(isEstimatedPrice({ price_source: 'fallback:ap-east-2' })).toBe(true);
+    expect(isEstimatedPrice({ price_source: 'unit-default' })).toBe(true);
+    expect(isEstimatedPrice({ price_source: 'table:us-east-1' })).toBe(false);
+    expect(isEstimatedPrice({ price_source: 'unpriced' })).toBe(false);
   });
 });
 

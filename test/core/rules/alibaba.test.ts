@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'bun:test';
+import { estimateCarbonKg } from '../../../core/carbon/carbon';
+import { CARBON_COEFFICIENTS } from '../../../core/carbon/coefficients';
 import { DEFAULT_SCAN_POLICY, type FindingDraft, type ScanPolicy } from '../../../core/model';
 import { quoteUsage } from '../../../core/pricing/price';
 import { ALIBABA_PRICED_REGIONS, ALIBABA_PRICES } from '../../../core/pricing/tables/alibaba';
@@ -200,11 +202,42 @@ describe('alibaba.ecs.stopped_keep_charging', () => {
     expect(hits(drafts, 'alibaba.ecs.stopped_keep_charging')).toEqual(['i-1']);
     const [draft] = drafts;
     expect(draft?.usage).toEqual([
-      { kind: 'compute', sku: 'ecs:ecs.g6.large', vcpus: 2, memory_gib: 8, hours: 730 },
+      {
+        kind: 'compute',
+        sku: 'ecs:ecs.g6.large',
+        vcpus: 2,
+        memory_gib: 8,
+        hours: 730,
+        powered: false,
+      },
     ]);
     expect(monthly(draft)).toBeGreaterThan(40);
-    expect(draft?.fix_command).toContain('--StoppedMode StopCharging');
     expect(draft).toMatchObject({ action_type: 'STOP', confidence: 'high' });
+  });
+
+  it('counts only the embodied carbon of the stopped instance, whose compute is still billed', () => {
+    const [draft] = evaluate({ instances: [instance()] });
+    const embodied = 2 * 730 * CARBON_COEFFICIENTS.embodied_kg_per_vcpu_hour;
+    expect(estimateCarbonKg('alibaba', REGION, draft?.usage ?? [])).toBeCloseTo(embodied, 3);
+  });
+
+  it('suggests releasing it or stopping it economically at its next run, never booting it now', () => {
+    const [draft] = evaluate({ instances: [instance()] });
+    expect(draft?.fix_command).toBeUndefined();
+    expect(draft?.recommendation).toContain(
+      `aliyun ecs DeleteInstance --region ${REGION} --InstanceId i-1`,
+    );
+    expect(draft?.recommendation).toContain(
+      `aliyun ecs StopInstance --region ${REGION} --InstanceId i-1 --StoppedMode StopCharging`,
+    );
+    expect(draft?.recommendation).toContain('the next time it has been started');
+    expect(JSON.stringify(draft)).not.toContain('StartInstance');
+  });
+
+  it('does not offer economical mode to a subscription instance', () => {
+    const [draft] = evaluate({ instances: [instance({ charge_type: 'PrePaid' })] });
+    expect(draft?.recommendation).toContain('pay-as-you-go instances only');
+    expect(draft?.recommendation).not.toContain('StopCharging');
   });
 
   it.each([['StopCharging'], ['Not-applicable'], [undefined]])(

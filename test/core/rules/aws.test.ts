@@ -232,7 +232,7 @@ describe('aws.ebs.gp2_to_gp3', () => {
     expect(finding.confidence).toBe('high');
   });
 
-  it('lowers confidence when gp2 baseline IOPS exceed what gp3 includes', () => {
+  it("nets out the gp3 IOPS needed to keep a big volume's baseline: $25 on 2000 GiB, not $40", () => {
     const drafts = run(
       region({
         instances: [running],
@@ -243,7 +243,41 @@ describe('aws.ebs.gp2_to_gp3', () => {
     );
     const finding = only(drafts, 'aws.ebs.gp2_to_gp3');
     expect(finding.confidence).toBe('medium');
-    expect(finding.evidence.gp2_baseline_iops).toBe(6000);
+    expect(finding.evidence).toMatchObject({
+      gp2_baseline_iops: 6000,
+      gp3_iops_priced: 6000,
+      gp3_throughput_mibps_priced: 125,
+      gp2_max_throughput_mibps: 250,
+    });
+    expect(finding.usage_after).toEqual([
+      { kind: 'storage', sku: 'ebs:gp3', gib: 2000, medium: 'ssd' },
+      { kind: 'hourly', sku: 'ebs:gp3:iops', hours: 3000 * 730 },
+    ]);
+    const saving =
+      monthly(finding.usage).monthly_usd - monthly(finding.usage_after ?? []).monthly_usd;
+    expect(saving).toBeCloseTo(25, 10);
+    expect(finding.fix_command).toBe(
+      'aws ec2 modify-volume --volume-id vol-1 --volume-type gp3 --iops 6000 --region us-east-1',
+    );
+    expect(finding.recommendation).toContain('gp3 with 6,000 IOPS');
+    expect(finding.recommendation).toContain('--throughput 250');
+    expect(finding.details).toContain('net of the 3,000 IOPS');
+  });
+
+  it('says nothing of extra throughput for a small volume whose gp2 ceiling gp3 matches', () => {
+    const drafts = run(
+      region({
+        instances: [running],
+        volumes: [
+          attachedVolume({ volume_id: 'vol-1', volume_type: 'gp2', size_gib: 100 }, 'i-run'),
+        ],
+      }),
+    );
+    const finding = only(drafts, 'aws.ebs.gp2_to_gp3');
+    expect(finding.recommendation).not.toContain('--throughput');
+    expect(finding.usage_after).toEqual([
+      { kind: 'storage', sku: 'ebs:gp3', gib: 100, medium: 'ssd' },
+    ]);
   });
 
   it('leaves unattached gp2 volumes to ebs.unattached', () => {
@@ -321,6 +355,27 @@ describe('aws.ec2.stopped', () => {
     expect(finding.evidence.compute_billed).toBe(false);
     expect(finding.fix_command).toBe(
       'aws ec2 terminate-instances --instance-ids i-1 --region us-east-1',
+    );
+    expect(finding.title).toBe('EC2 instance i-1 has been stopped for 40 days');
+    expect(finding.details).toBe(
+      'The m5.large instance has been stopped for 40 days. Its compute is not billed, ' +
+        'but its 2 EBS volumes and 1 public IPv4 address are still billed.',
+    );
+  });
+
+  it('names only what a stopped instance still pays for, in plain English', () => {
+    const drafts = run(
+      region({
+        instances: [
+          stoppedInstance('i-1', undefined, { state_transition_reason: 'Server.ScheduledStop' }),
+        ],
+        volumes: [attachedVolume({ volume_id: 'vol-a', size_gib: 30 }, 'i-1')],
+      }),
+    );
+    const finding = only(drafts, 'aws.ec2.stopped');
+    expect(finding.title).toBe('EC2 instance i-1 has been stopped for an unknown time');
+    expect(finding.details).toEndWith(
+      'Its compute is not billed, but its 1 EBS volume is still billed.',
     );
   });
 
@@ -486,6 +541,37 @@ describe('aws.ami.unused', () => {
         'aws ec2 delete-snapshot --snapshot-id snap-1 --region us-east-1',
     );
     expect(byRule(drafts, 'aws.snapshot.orphaned')).toHaveLength(0);
+  });
+
+  it('titles the image by the same age its evidence names: days since its last launch', () => {
+    const launched = { ...old, creation_date: daysAgo(410), last_launched_time: daysAgo(380) };
+    const finding = only(
+      run(region({ images: [launched], snapshots: [behind] })),
+      'aws.ami.unused',
+    );
+    expect(finding.title).toBe('AMI ami-old not launched for 380 days');
+    expect(finding.evidence).toMatchObject({
+      LastLaunchedTime: launched.last_launched_time,
+      age_days: 410,
+      unused_days: 380,
+      unused_days_basis: 'LastLaunchedTime',
+    });
+    expect(finding.details).toContain('last launched 380 days ago');
+    expect(finding.details).toContain('is 410 days old');
+  });
+
+  it('falls back to the creation date, and says so, when no launch was ever recorded', () => {
+    const unlaunched = { ...old, creation_date: daysAgo(410) };
+    const finding = only(
+      run(region({ images: [unlaunched], snapshots: [behind] })),
+      'aws.ami.unused',
+    );
+    expect(finding.title).toBe('AMI ami-old has no recorded launch in its 410 days');
+    expect(finding.evidence).toMatchObject({
+      LastLaunchedTime: null,
+      unused_days: 410,
+      unused_days_basis: 'CreationDate',
+    });
   });
 
   it('treats an image referenced only by a launch template version as in use', () => {

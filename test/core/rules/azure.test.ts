@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'bun:test';
+import { estimateCarbonKg } from '../../../core/carbon/carbon';
+import { CARBON_COEFFICIENTS } from '../../../core/carbon/coefficients';
 import { DEFAULT_SCAN_POLICY, type FindingDraft, type ScanPolicy } from '../../../core/model';
 import { quoteUsage } from '../../../core/pricing/price';
 import { AZURE_PRICED_REGIONS, AZURE_PRICES } from '../../../core/pricing/tables/azure';
@@ -178,6 +180,13 @@ describe('azure.disk.unattached', () => {
     expect(ruleHits(drafts, 'azure.disk.unattached')).toEqual(reported ? ['disk-1'] : []);
   });
 
+  it('says for how long the disk has had no VM, in plain English', () => {
+    const [draft] = evaluate({ disks: [disk({ last_ownership_update_time: ago(45) })] });
+    expect(draft?.details).toBe(
+      'Premium_LRS disk of 128 GiB (billed as P10) has had no VM for 45 days.',
+    );
+  });
+
   it('does not report a Reserved disk: it belongs to a deallocated VM', () => {
     const owner = vm({ power_state: 'deallocated' });
     const drafts = evaluate({
@@ -342,10 +351,25 @@ describe('azure.vm.stopped_not_deallocated', () => {
       confidence: 'high',
     });
     expect(draft?.usage).toEqual([
-      { kind: 'compute', sku: 'vm:Standard_E4s_v5', vcpus: 4, memory_gib: 32, hours: 730 },
+      {
+        kind: 'compute',
+        sku: 'vm:Standard_E4s_v5',
+        vcpus: 4,
+        memory_gib: 32,
+        hours: 730,
+        powered: false,
+      },
     ]);
     expect(monthly(draft)).toBe(183.96);
     expect(monthly(draft, 'westeurope')).toBeGreaterThan(183.96);
+  });
+
+  it('counts only the embodied carbon of the stopped VM: it draws no compute power', () => {
+    const [draft] = evaluate({
+      virtual_machines: [vm({ power_state: 'stopped', vm_size: 'Standard_E4s_v5' })],
+    });
+    const embodied = 4 * 730 * CARBON_COEFFICIENTS.embodied_kg_per_vcpu_hour;
+    expect(estimateCarbonKg('azure', 'eastus', draft?.usage ?? [])).toBeCloseTo(embodied, 3);
   });
 
   it.each([['deallocated'], ['running'], ['starting'], [undefined]])(

@@ -38,12 +38,22 @@ describe('k8s.job.finished', () => {
     expect(drafts.size).toBe(reported ? 1 : 0);
   });
 
+  it('gives the age of a Job finished days ago in days', () => {
+    const output = evaluate({
+      jobs: [job('migrate', 'shop', { finished: 'Complete', finishedAt: hoursAgo(288) })],
+    });
+    expect(draftsOf(output, rule).get('shop/job/migrate')?.details).toStartWith(
+      'It finished about 12 days ago ',
+    );
+  });
+
   it('says how it ended and gives the delete command, at no cost', () => {
     const output = evaluate({
       jobs: [job('migrate', 'shop', { finished: 'Failed', finishedAt: hoursAgo(30) })],
     });
     const draft = draftsOf(output, rule).get('shop/job/migrate');
     expect(draft?.title).toBe('Job shop/migrate failed and was never cleaned up');
+    expect(draft?.details).toStartWith('It finished about 30 hours ago ');
     expect(draft?.evidence.status).toBe('Failed');
     expect(draft?.fix_command).toBe('kubectl --context prod -n shop delete job migrate');
     expect(draft?.usage).toEqual([]);

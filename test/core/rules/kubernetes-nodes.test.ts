@@ -25,6 +25,11 @@ describe('k8s.node.underutilized', () => {
     expect(draft?.fix_command).toBe(
       'kubectl --context prod cordon n1 && kubectl --context prod drain n1 --ignore-daemonsets --delete-emptydir-data',
     );
+    expect(draft?.details).toBe(
+      'Pods request 25% of its allocatable CPU and 13% of its memory. Their requests would fit ' +
+        'a node half the size of this m5.large, or the cluster autoscaler could pack them onto ' +
+        'other nodes.',
+    );
   });
 
   it('prices a recognised type in an unlisted region from its reference region, marked fallback', () => {

@@ -204,6 +204,9 @@ describe('k8s.pod.no_requests', () => {
     ]);
     expect(draft?.usage).toEqual([]);
     expect(draft?.fix_command).toBeUndefined();
+    expect(draft?.details).toStartWith(
+      'Containers without requests: sidecar (no CPU, no memory); migrate (no memory). ',
+    );
   });
 
   it('offers a fix command from measured use when the metrics API has it', () => {
