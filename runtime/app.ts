@@ -3,7 +3,6 @@ import type { Provider, ProviderScanner, ScanAccount } from '../core/model';
 import type { PriceTable } from '../core/pricing/price';
 import { AWS_PRICES } from '../core/pricing/tables/aws';
 import { KUBERNETES_PRICES } from '../core/pricing/tables/kubernetes';
-import { createAwsScanner } from '../core/providers/aws/scanner';
 import { createScanService, type ScanService } from '../core/scan/service';
 import { createDemoScanners, DEMO_ACCOUNTS } from '../core/demo';
 import type { AppInfo, Services } from '../handlers/context';
@@ -27,8 +26,6 @@ import {
 import { createProxyService } from '../core/accounts/proxies';
 import { ALIBABA_PRICES } from '../core/pricing/tables/alibaba';
 import { AZURE_PRICES } from '../core/pricing/tables/azure';
-import { createAlibabaScanner } from '../core/providers/alibaba/scanner';
-import { createAzureScanner } from '../core/providers/azure/scanner';
 import { createSecretBox, generateMasterKey } from '../core/secrets';
 import { createCloudAccountRepository } from '../storage/cloud-account-repository';
 import { createProxyRepository } from '../storage/proxy-repository';
@@ -164,10 +161,19 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   const kubernetes = wireKubernetes({ env, cacheDir: options.kubectlCacheDir });
   const scanners: Partial<Record<Provider, ProviderScanner>> = {
-    aws: createAwsScanner({}),
+    // The cloud SDKs load on a scan's first call: most starts never need all three.
+    aws: lazyScanner('aws', async () =>
+      (await import('../core/providers/aws/scanner')).createAwsScanner({}),
+    ),
     kubernetes: kubernetes.scanner,
-    azure: createAzureScanner(clientOptions.azure),
-    alibaba: createAlibabaScanner(clientOptions.alibaba),
+    azure: lazyScanner('azure', async () =>
+      (await import('../core/providers/azure/scanner')).createAzureScanner(clientOptions.azure),
+    ),
+    alibaba: lazyScanner('alibaba', async () =>
+      (await import('../core/providers/alibaba/scanner')).createAlibabaScanner(
+        clientOptions.alibaba,
+      ),
+    ),
     ...options.scanners,
   };
   const priceTables: Partial<Record<Provider, PriceTable>> = {
@@ -355,5 +361,17 @@ export async function createApp(options: AppOptions): Promise<App> {
       kubernetes.close();
       if (temporaryReportsDir) rmSync(temporaryReportsDir, { recursive: true, force: true });
     },
+  };
+}
+
+/** A scanner whose module (and SDK) is imported when it is first asked to plan or run a check. */
+function lazyScanner(provider: Provider, load: () => Promise<ProviderScanner>): ProviderScanner {
+  let loaded: Promise<ProviderScanner> | undefined;
+  const scanner = () => (loaded ??= load());
+  return {
+    provider,
+    planChecks: async (account, options) => (await scanner()).planChecks(account, options),
+    runCheck: async (account, check, options) =>
+      (await scanner()).runCheck(account, check, options),
   };
 }

@@ -1,8 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname, networkInterfaces } from 'node:os';
-// @peculiar/x509 resolves its algorithm providers through decorators that need this polyfill.
-import 'reflect-metadata';
-import * as x509 from '@peculiar/x509';
 import { ConfigError } from './config';
 import { writeSecretFile } from './data-dir';
 
@@ -55,6 +52,10 @@ export function subjectAltNames(extra: string[]): string[] {
 
 /** An ECDSA P-256 self-signed certificate valid for ten years for the given names. */
 export async function generateSelfSigned(names: string[]): Promise<{ cert: string; key: string }> {
+  // Loaded only when a certificate is made (first start): most starts reuse the stored pair.
+  // @peculiar/x509 resolves its algorithm providers through decorators that need the polyfill.
+  await import('reflect-metadata');
+  const x509 = await import('@peculiar/x509');
   x509.cryptoProvider.set(crypto);
   const keys = (await crypto.subtle.generateKey(ALGORITHM, true, [
     'sign',

@@ -9,10 +9,8 @@ import {
   ALIBABA_PUBLIC_ENDPOINT_PATTERN,
   alibabaEndpoint,
 } from '../providers/alibaba/connection';
-import { testAlibabaConnection } from '../providers/alibaba/connectivity';
 import type { AlibabaScannerOptions } from '../providers/alibaba/scanner';
 import { AZURE_PUBLIC_CLOUD } from '../providers/azure/connection';
-import { testAzureConnection } from '../providers/azure/connectivity';
 import type { AzureScannerOptions } from '../providers/azure/scanner';
 import {
   CREDENTIAL_FIELDS,
@@ -369,11 +367,15 @@ export function createCloudAccountService(
     const started = performance.now();
     try {
       return provider === 'azure'
-        ? await testAzureConnection(connection, {
+        ? await (
+            await import('../providers/azure/connectivity')
+          ).testAzureConnection(connection, {
             ...deps.clientOptions.azure,
             timeout_ms: input.timeout_ms,
           })
-        : await testAlibabaConnection(connection, {
+        : await (
+            await import('../providers/alibaba/connectivity')
+          ).testAlibabaConnection(connection, {
             ...deps.clientOptions.alibaba,
             timeout_ms: input.timeout_ms,
             region: input.region,

@@ -1,8 +1,6 @@
-import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import * as v from 'valibot';
 import type { Handler } from '../context';
 import { BODY_LIMIT_BYTES } from '../http';
-import { createMcpServer } from '../mcp/server';
 
 /** A JSON-RPC 2.0 message or batch, as the Model Context Protocol defines them. */
 export const JsonRpcMessage = v.union([
@@ -23,6 +21,11 @@ export const McpRefusal = v.object({
  * session is kept, so any client (and any number of them) can call at any time.
  */
 export const serveMcp: Handler = async (request, { services }) => {
+  // Loaded on first use: the protocol SDK is not needed to start the server.
+  const [{ WebStandardStreamableHTTPServerTransport }, { createMcpServer }] = await Promise.all([
+    import('@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js'),
+    import('../mcp/server'),
+  ]);
   const transport = new WebStandardStreamableHTTPServerTransport({
     sessionIdGenerator: undefined,
     enableJsonResponse: true,
