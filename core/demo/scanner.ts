@@ -7,10 +7,13 @@ import type {
   ProviderScanner,
   ScanAccount,
 } from '../model';
+import { countAlibabaResources } from '../providers/alibaba/collect';
+import { countAzureResources } from '../providers/azure/collect';
 import { summarizeInventory } from '../providers/kubernetes/inventory';
 import { SNAPSHOT_KINDS, type KubernetesSnapshot } from '../providers/kubernetes/snapshot';
 import { evaluateAlibabaRules, type AlibabaInventory } from '../rules/alibaba';
-import { evaluateAwsRules, type AwsRegionInventory } from '../rules/aws';
+import { evaluateAwsRules } from '../rules/aws';
+import { countAwsResources } from '../rules/aws/inventory';
 import { evaluateAzureRules, type AzureInventory } from '../rules/azure';
 import { evaluateKubernetesRules } from '../rules/kubernetes';
 import { DEMO_ALIBABA_REGIONS, demoAlibabaInventory } from './inventory/alibaba';
@@ -45,7 +48,7 @@ export function createDemoScanners(): Record<Provider, ProviderScanner> {
           policy: options.policy,
           now: options.now,
         });
-        return scanned(countAws(inventory), drafts, countLists(inventory));
+        return scanned(countAwsResources(inventory), drafts, countLists(inventory));
       },
     },
     azure: {
@@ -71,7 +74,10 @@ export function createDemoScanners(): Record<Provider, ProviderScanner> {
           now: options.now,
         }).filter((draft) => !wanted.size || wanted.has(draft.region));
         const { subscription_id, ...lists } = inventory;
-        return scanned(countAzure(inventory), drafts, { subscription_id, ...countLists(lists) });
+        return scanned(countAzureResources(inventory), drafts, {
+          subscription_id,
+          ...countLists(lists),
+        });
       },
     },
     alibaba: {
@@ -89,7 +95,7 @@ export function createDemoScanners(): Record<Provider, ProviderScanner> {
           now: options.now,
         });
         const { region, ...lists } = inventory;
-        return scanned(countAlibaba(inventory), drafts, { region, ...countLists(lists) });
+        return scanned(countAlibabaResources(inventory), drafts, { region, ...countLists(lists) });
       },
     },
     kubernetes: {
@@ -176,40 +182,6 @@ function abortIfCanceled(options: CallOptions): void {
 function countLists(lists: object): Record<string, number> {
   return Object.fromEntries(
     Object.entries(lists).map(([kind, items]) => [kind, (items as unknown[]).length]),
-  );
-}
-
-/** Billable resources, counted as the AWS scanner counts them (route tables are references). */
-function countAws(inventory: AwsRegionInventory): number {
-  return (
-    inventory.volumes.length +
-    inventory.instances.length +
-    inventory.addresses.length +
-    inventory.snapshots.length +
-    inventory.images.length +
-    inventory.nat_gateways.length +
-    inventory.network_interfaces.length
-  );
-}
-
-function countAzure(inventory: AzureInventory): number {
-  return (
-    inventory.disks.length +
-    inventory.snapshots.length +
-    inventory.virtual_machines.length +
-    inventory.images.length +
-    inventory.public_ips.length +
-    inventory.network_interfaces.length
-  );
-}
-
-function countAlibaba(inventory: AlibabaInventory): number {
-  return (
-    inventory.disks.length +
-    inventory.instances.length +
-    inventory.snapshots.length +
-    inventory.eips.length +
-    inventory.nat_gateways.length
   );
 }
 

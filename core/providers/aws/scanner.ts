@@ -9,6 +9,7 @@ import type {
   ScanAccount,
 } from '../../model';
 import { evaluateAwsRules, type AwsRegionInventory } from '../../rules/aws';
+import { countAwsResources } from '../../rules/aws/inventory';
 import { collectAwsRegion, createCallGate, type CallGate } from './collect';
 import { classifyAwsError } from './errors';
 import { normalizeAwsRegion } from './normalize';
@@ -81,7 +82,7 @@ export function createAwsScanner(
         now: call.now,
       });
       const result: CheckResult = {
-        resources_scanned: countResources(inventory),
+        resources_scanned: countAwsResources(inventory),
         drafts,
         inventory: inventoryCounts(inventory),
       };
@@ -167,19 +168,6 @@ function checkFor(account: ScanAccount, region: string): CheckSpec {
     region,
     label: `${account.name} ${region}`,
   };
-}
-
-/** Billable resources looked at; route tables and launch templates are only references. */
-function countResources(inventory: AwsRegionInventory): number {
-  return (
-    inventory.volumes.length +
-    inventory.instances.length +
-    inventory.addresses.length +
-    inventory.snapshots.length +
-    inventory.images.length +
-    inventory.nat_gateways.length +
-    inventory.network_interfaces.length
-  );
 }
 
 function inventoryCounts(inventory: AwsRegionInventory): Record<string, number> {

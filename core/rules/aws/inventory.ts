@@ -144,3 +144,16 @@ export function emptyAwsRegionInventory(): AwsRegionInventory {
     network_interfaces: [],
   };
 }
+
+/** Billable resources looked at; route tables and launch templates are only references. */
+export function countAwsResources(inventory: AwsRegionInventory): number {
+  return (
+    inventory.volumes.length +
+    inventory.instances.length +
+    inventory.addresses.length +
+    inventory.snapshots.length +
+    inventory.images.length +
+    inventory.nat_gateways.length +
+    inventory.network_interfaces.length
+  );
+}
