@@ -1,4 +1,3 @@
-import { createTransport } from 'nodemailer';
 import type { FailureCategory, Outcome } from '../model';
 
 /** GET/PATCH /v1/settings/smtp, with the password decrypted (it is write-only in the API). */
@@ -70,7 +69,7 @@ export async function sendReportEmail(
   const sender = checkSender(smtp.from);
   if (!sender.ok) return sender;
 
-  const transport = openTransport(smtp, options.timeoutMs);
+  const transport = await openTransport(smtp, options.timeoutMs);
   const timeout = AbortSignal.timeout(options.timeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   try {
@@ -114,7 +113,7 @@ export async function testSmtp(
 ): Promise<SmtpDiagnostics> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
-  const transport = openTransport(smtp, options.timeoutMs);
+  const transport = await openTransport(smtp, options.timeoutMs);
   let timedOut = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<never>((_, reject) => {
@@ -235,7 +234,9 @@ function checkSender(from: string): Outcome<string> {
   );
 }
 
-function openTransport(smtp: SmtpSettings, timeoutMs: number) {
+/** nodemailer is loaded on the first e-mail: most starts send none. */
+async function openTransport(smtp: SmtpSettings, timeoutMs: number) {
+  const { createTransport } = await import('nodemailer');
   return createTransport({
     host: smtp.host,
     port: smtp.port,
