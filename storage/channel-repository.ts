@@ -35,15 +35,7 @@ export function createChannelRepository(store: Store, box?: SecretBox): ChannelR
   const fromRow = (row: Row) => channelOf(row, box);
   return {
     create(channel) {
-      const row = toRow(channel);
-      const columns = Object.keys(row);
-      return store.write(() =>
-        store.run(
-          `INSERT INTO notification_channels (${columns.join(', ')})
-           VALUES (${columns.map(() => '?').join(', ')})`,
-          Object.values(row),
-        ),
-      );
+      return store.write(() => store.insert('notification_channels', toRow(channel)));
     },
     get(id) {
       const row = store.get('SELECT * FROM notification_channels WHERE id = ?', [id]);

@@ -74,6 +74,15 @@ export class Store {
     this.db.run(sql, params);
   }
 
+  /** Inserts one row given as column → value (table and column names are ours, never input). */
+  insert(table: string, row: Record<string, SqlValue>): void {
+    const columns = Object.keys(row);
+    this.db.run(
+      `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+      Object.values(row),
+    );
+  }
+
   /** All rows of a query. */
   all<T extends Row = Row>(sql: string, params: SqlValue[] = []): T[] {
     const statement = this.db.prepare(sql);

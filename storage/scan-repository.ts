@@ -17,13 +17,7 @@ export function createScanRepository(store: Store): ScanRepository {
   const read = (row: Row | undefined) => (row ? fromRow(row) : undefined);
   return {
     create(scan) {
-      const columns = Object.keys(toRow(scan));
-      return store.write(() =>
-        store.run(
-          `INSERT INTO scans (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
-          Object.values(toRow(scan)),
-        ),
-      );
+      return store.write(() => store.insert('scans', toRow(scan)));
     },
     get(id) {
       return read(store.get('SELECT * FROM scans WHERE id = ?', [id]));

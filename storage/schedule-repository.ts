@@ -24,14 +24,7 @@ const COLUMNS = [
 export function createScheduleRepository(store: Store): ScheduleRepository {
   return {
     create(schedule) {
-      const row = toRow(schedule);
-      const columns = Object.keys(row);
-      return store.write(() =>
-        store.run(
-          `INSERT INTO schedules (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
-          Object.values(row),
-        ),
-      );
+      return store.write(() => store.insert('schedules', toRow(schedule)));
     },
     get(id) {
       const row = store.get('SELECT * FROM schedules WHERE id = ?', [id]);

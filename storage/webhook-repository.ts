@@ -46,14 +46,7 @@ export function createWebhookRepository(store: Store, box?: SecretBox): WebhookR
 
   return {
     create(webhook) {
-      const row = toRow(webhook);
-      const columns = Object.keys(row);
-      return store.write(() =>
-        store.run(
-          `INSERT INTO webhooks (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
-          Object.values(row),
-        ),
-      );
+      return store.write(() => store.insert('webhooks', toRow(webhook)));
     },
     get(id) {
       const row = store.get('SELECT * FROM webhooks WHERE id = ?', [id]);
