@@ -1,11 +1,14 @@
-import { Router, type IRequest } from 'itty-router';
+import { Router, type IRequest, type RouterType } from 'itty-router';
 import { CwsError } from '../core/errors';
 import type { RequestContext, Services } from './context';
 import { errorResponse } from './http';
 import type { RouteSpec } from './route-spec';
 
-/** Decides whether a request may reach a protected route; runtime/auth supplies it. */
-export type Authenticator = (request: Request, clientAddress: string) => CwsError | undefined;
+/**
+ * Decides whether a request may reach a protected route; runtime/auth supplies it. The client's
+ * address is asked for only when needed: looking it up costs a system call.
+ */
+export type Authenticator = (request: Request, clientAddress: () => string) => CwsError | undefined;
 
 /** Extra facts about a request that only the server knows. */
 export interface RequestInfo {
@@ -27,18 +30,23 @@ export function createApiHandler(options: {
   reportError: ErrorReporter;
 }): (request: Request, info: RequestInfo) => Promise<Response> {
   const { routes, services, authenticate, reportError } = options;
-  const router = Router<IRequest, [RequestInfo]>();
+  const routers = new Map<string, RouterType<IRequest, [Matching]>>();
   for (const route of routes) {
+    const family = familyOf(route.path);
+    if (/[:*]/.test(family))
+      throw new Error(`route ${route.path}: its first two segments must be literal`);
+    let router = routers.get(family);
+    if (!router) routers.set(family, (router = Router<IRequest, [Matching]>()));
     router[route.method.toLowerCase() as 'get'](
       route.path,
-      async (request: IRequest, info: RequestInfo) => {
+      async (request: IRequest, { info, url }: Matching) => {
         if (!route.isPublic) {
-          const denied = authenticate(request as unknown as Request, info.clientAddress);
+          const denied = authenticate(request as unknown as Request, () => info.clientAddress);
           if (denied) throw denied;
         }
         const context: RequestContext = {
           params: decodeParams(request.params),
-          query: new URL(request.url).searchParams,
+          query: url.searchParams,
           requestId: info.requestId,
           services,
         };
@@ -46,6 +54,14 @@ export function createApiHandler(options: {
       },
     );
   }
+  // Each family of routes has its own itty router, so a request is matched only against the
+  // patterns that share its first two segments rather than against the whole table.
+  const route = (request: Request, info: RequestInfo): Promise<Response | undefined> => {
+    const url = new URL(request.url);
+    const router = routers.get(familyOf(url.pathname));
+    if (!router) return Promise.resolve(undefined);
+    return router.fetch(request as unknown as IRequest, { info, url });
+  };
   const patterns = routes.map((route) => ({ method: route.method, regex: toRegex(route.path) }));
 
   // HEAD answers what GET would, without the body (RFC 9110 9.3.2).
@@ -55,7 +71,7 @@ export function createApiHandler(options: {
       headers: request.headers,
       signal: request.signal,
     });
-    const response: Response | undefined = await router.fetch(get as unknown as IRequest, info);
+    const response = await route(get, info);
     if (!response) throw unmatched(get, patterns);
     // Release the body (a stream's subscriptions end with it).
     await response.body?.cancel();
@@ -64,10 +80,7 @@ export function createApiHandler(options: {
 
   return async (request, info) => {
     try {
-      const response: Response | undefined = await router.fetch(
-        request as unknown as IRequest,
-        info,
-      );
+      const response = await route(request, info);
       if (response) return response;
       if (request.method === 'OPTIONS') return preflight(request, patterns);
       if (request.method === 'HEAD') return await headOf(request, info);
@@ -85,6 +98,12 @@ export function createApiHandler(options: {
       return errorResponse(new CwsError('internal.error', 'unexpected error'), info.requestId);
     }
   };
+}
+
+/** What a matched route's wrapper gets besides the request: the caller's facts and the parsed URL. */
+interface Matching {
+  info: RequestInfo;
+  url: URL;
 }
 
 type Pattern = { method: string; regex: RegExp };
@@ -122,6 +141,12 @@ function preflight(request: Request, patterns: Pattern[]): Response {
 function toRegex(path: string): RegExp {
   const escaped = path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/:(\w+)/g, '[^/]+');
   return new RegExp(`^${escaped}/?$`);
+}
+
+/** A path's first two segments: `/v1/settings/general` → `/v1/settings`, `/status` → `/status`. */
+function familyOf(path: string): string {
+  const end = path.indexOf('/', path.indexOf('/', 1) + 1);
+  return end === -1 ? path : path.slice(0, end);
 }
 
 function decodeParams(params: Record<string, string> | undefined): Record<string, string> {

@@ -14,9 +14,18 @@ export function createAuthenticator(
   clock: () => number = Date.now,
 ): Authenticator {
   const failures = new Map<string, { windowStart: number; count: number }>();
+  // The token's bytes, re-encoded only when the token changes (rotation).
+  let expected = { text: '', bytes: new Uint8Array() };
+  const expectedBytes = () => {
+    const text = token();
+    if (text !== expected.text) expected = { text, bytes: Buffer.from(text) };
+    return expected.bytes;
+  };
   return (request, clientAddress) => {
     const now = clock();
-    const entry = failures.get(clientAddress);
+    // With no failures on record (the usual case), the address is not needed unless this one fails.
+    let address = failures.size ? clientAddress() : undefined;
+    const entry = address === undefined ? undefined : failures.get(address);
     const current = entry && now - entry.windowStart < 60_000 ? entry : undefined;
     if (current && current.count >= FAILURES_PER_MINUTE) {
       return new CwsError(
@@ -26,10 +35,11 @@ export function createAuthenticator(
     }
     const header = request.headers.get('authorization');
     const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
-    if (match && tokensMatch(token(), match[1] as string)) return undefined;
+    if (match && tokensMatch(expectedBytes(), match[1] as string)) return undefined;
+    address ??= clientAddress();
     const next = current ?? { windowStart: now, count: 0 };
     next.count += 1;
-    failures.set(clientAddress, next);
+    failures.set(address, next);
     if (failures.size > 10_000) pruneExpired(failures, now);
     return header
       ? new CwsError('auth.invalid_token', 'bearer token not accepted')

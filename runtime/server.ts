@@ -28,8 +28,14 @@ export function startServer(
     const started = performance.now();
     const given = request.headers.get('x-request-id');
     const requestId = given && REQUEST_ID.test(given) ? given : crypto.randomUUID();
-    const clientAddress = server?.requestIP(request)?.address ?? 'unknown';
-    const response = await app.handle(request, { requestId, clientAddress });
+    let clientAddress: string | undefined;
+    const response = await app.handle(request, {
+      requestId,
+      // Looked up only when asked (a failed authentication): it costs a system call.
+      get clientAddress() {
+        return (clientAddress ??= server?.requestIP(request)?.address ?? 'unknown');
+      },
+    });
     response.headers.set('x-request-id', requestId);
     options.logger.info('request', {
       method: request.method,
@@ -40,12 +46,15 @@ export function startServer(
     });
     return response;
   });
+  // The adapter's entry without a server context: given Bun's server object as context, it would
+  // copy that object's properties for every request.
+  const handle = adapter.handleRequest as (request: Request) => Promise<Response> | Response;
   server = Bun.serve({
     hostname: options.host,
     port: options.port,
     tls: { cert: options.tls.cert, key: options.tls.key },
     idleTimeout: 120,
-    fetch: (request) => adapter.handle(request),
+    fetch: (request) => handle(request),
   });
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   const shownHost = host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host;

@@ -26,9 +26,11 @@ export function rotateToken(path: string): string {
   return token;
 }
 
-/** Compares two tokens in constant time (for equal lengths; length itself is not secret). */
-export function tokensMatch(expected: string, given: string): boolean {
-  const a = Buffer.from(expected);
-  const b = Buffer.from(given);
-  return a.length === b.length && timingSafeEqual(a, b);
+/**
+ * Compares a token with the expected one's bytes in constant time (for equal lengths; length
+ * itself is not secret).
+ */
+export function tokensMatch(expected: Uint8Array, given: string): boolean {
+  const bytes = Buffer.from(given);
+  return expected.length === bytes.length && timingSafeEqual(expected, bytes);
 }
