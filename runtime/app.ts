@@ -357,7 +357,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       webhookSender.close();
       await webhookWorker.stop();
       await store.commit();
-      store.close();
+      await store.close();
       kubernetes.close();
       if (temporaryReportsDir) rmSync(temporaryReportsDir, { recursive: true, force: true });
     },

@@ -17,6 +17,8 @@ const result = Bun.spawnSync(
     '--minify-syntax',
     '--sourcemap=none',
     join(root, 'runtime', 'main.ts'),
+    // Workers are separate entry points in a compiled executable.
+    join(root, 'storage', 'replica-worker.ts'),
     '--outfile',
     outfile,
   ],

@@ -1,19 +1,11 @@
-import {
-  closeSync,
-  fsyncSync,
-  openSync,
-  renameSync,
-  writeSync,
-  existsSync,
-  readFileSync,
-} from 'node:fs';
-import { open, rename } from 'node:fs/promises';
-import { dirname, basename, join } from 'node:path';
-import initSqlJs, { type Database as SqlJsDatabase, type SqlValue } from 'sql.js';
-// The wasm is imported as a file asset so `bun build --compile` embeds it; sql.js's own loader
-// would look for it next to the build machine's node_modules.
-import wasmPath from 'sql.js/dist/sql-wasm.wasm' with { type: 'file' };
+import { existsSync, readFileSync } from 'node:fs';
+import type initSqlJs from 'sql.js';
+import type { Database as SqlJsDatabase, SqlValue } from 'sql.js';
+import { replaceFileDurablySync } from './durable-file';
 import { MIGRATIONS } from './migrations';
+import { Replica } from './replica';
+import type { Statement } from './replica-protocol';
+import { configureConnection, loadSqlJs } from './sql-js';
 
 /** A row as sql.js returns it: column name → value. */
 export type Row = Record<string, SqlValue>;
@@ -37,19 +29,21 @@ export class DatabaseFileError extends Error {
   }
 }
 
-/** Between two flushes, at least this many times the last snapshot's duration passes. */
-const SNAPSHOT_SPACING = 4;
-
-let sqlJs: Promise<initSqlJs.SqlJsStatic> | undefined;
-
 /**
- * The sql.js database and its durable flushing. sql.js lives in memory; `commit()` writes the whole
- * file (temp file, fsync, rename, fsync directory) and concurrent commits share one flush.
+ * The sql.js database and its durable flushing. sql.js lives in memory and can persist only by
+ * serialising the whole database, which takes long enough on a big database to stall requests.
+ * So every committed change is also logged, and `commit()` hands the log to a replica thread
+ * (storage/replica.ts) that replays it on its own copy and writes the file (temp file, fsync,
+ * rename, fsync directory). Concurrent commits share one flush.
  */
 export class Store {
   private pendingFlush: Promise<void> | undefined;
   private flushing: Promise<void> = Promise.resolve();
-  private lastSnapshotMs = 0;
+  /** Changes since the last flush, in the order they ran; rolled-back ones are dropped. */
+  private changeLog: Statement[] = [];
+  /** Where the open transaction's changes start in the log. */
+  private transactionStart = 0;
+  private readonly replica: Replica | undefined;
   /** Number of whole-file writes so far (the write benchmark reports flushes per write). */
   flushCount = 0;
 
@@ -57,30 +51,48 @@ export class Store {
     private readonly db: SqlJsDatabase,
     private readonly path: string | undefined,
     private readonly flushDelayMs: number,
-  ) {}
+  ) {
+    this.replica = path ? new Replica(path, () => this.exportBytes()) : undefined;
+  }
 
   /** Opens (or creates) the database, applies pending migrations and persists the result. */
   static async open(options: OpenOptions = {}): Promise<Store> {
     const SQL = await loadSqlJs();
     const db = options.path ? openFile(SQL, options.path) : new SQL.Database();
-    db.run('PRAGMA foreign_keys = ON');
+    configureConnection(db);
     const store = new Store(db, options.path, options.flushDelayMs ?? 2);
-    if (store.migrate() || (options.path && !existsSync(options.path))) await store.commit();
+    // Before anything is served, the file must match this copy: the replica starts from it.
+    const migrated = store.migrate();
+    if (options.path && (migrated || !existsSync(options.path))) store.writeNow();
     return store;
   }
 
   /** Runs a statement that changes rows; the caller commits. */
   run(sql: string, params: SqlValue[] = []): void {
     this.db.run(sql, params);
+    this.log(sql, params);
   }
 
   /** Inserts one row given as column → value (table and column names are ours, never input). */
   insert(table: string, row: Record<string, SqlValue>): void {
     const columns = Object.keys(row);
-    this.db.run(
+    this.run(
       `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
       Object.values(row),
     );
+  }
+
+  /** Runs `work` as one transaction: all of it or, when it throws, none of it. */
+  transaction<T>(work: () => T): T {
+    this.run('BEGIN');
+    try {
+      const result = work();
+      this.run('COMMIT');
+      return result;
+    } catch (error) {
+      this.run('ROLLBACK');
+      throw error;
+    }
   }
 
   /** All rows of a query. */
@@ -111,15 +123,7 @@ export class Store {
    * sql.js is single-threaded, so nothing interleaves with `work` while it runs.
    */
   async write<T>(work: () => T): Promise<T> {
-    this.db.run('BEGIN');
-    let result: T;
-    try {
-      result = work();
-      this.db.run('COMMIT');
-    } catch (error) {
-      this.db.run('ROLLBACK');
-      throw error;
-    }
+    const result = this.transaction(work);
     await this.commit();
     return result;
   }
@@ -134,17 +138,11 @@ export class Store {
     const next = this.flushing.then(
       () =>
         new Promise<void>((resolve, reject) => {
-          setTimeout(
-            () => {
-              // Later commits must wait for a flush that starts after their change.
-              this.pendingFlush = undefined;
-              this.flushInBackground().then(resolve, reject);
-            },
-            // The snapshot blocks the event loop for as long as it takes; waiting a few times
-            // that long between flushes keeps most of the loop free for requests under a write
-            // storm, and groups more writes into each flush.
-            Math.max(this.flushDelayMs, this.lastSnapshotMs * SNAPSHOT_SPACING),
-          );
+          setTimeout(() => {
+            // Later commits must wait for a flush that starts after their change.
+            this.pendingFlush = undefined;
+            this.flushThroughReplica().then(resolve, reject);
+          }, this.flushDelayMs);
         }),
     );
     this.pendingFlush = next;
@@ -152,15 +150,21 @@ export class Store {
     return next;
   }
 
-  /** Flushes synchronously (shutdown) and releases the database. */
-  close(): void {
-    if (this.path) this.flushNow();
+  /** Waits for the flushes in flight, writes what is left, stops the replica and closes. */
+  async close(): Promise<void> {
+    if (this.path) {
+      await this.flushing;
+      this.replica?.stop();
+      this.writeNow();
+    }
     this.db.close();
   }
 
   /** The database file's bytes as they would be written now. */
   exportBytes(): Uint8Array {
-    return this.db.export();
+    const bytes = this.db.export();
+    configureConnection(this.db);
+    return bytes;
   }
 
   private migrate(): boolean {
@@ -190,68 +194,29 @@ export class Store {
     return changed;
   }
 
-  /**
-   * Takes the snapshot on this thread (sql.js), then writes, syncs and renames with asynchronous
-   * file calls so the event loop keeps serving requests while the disk works.
-   */
-  private async flushInBackground(): Promise<void> {
-    const path = this.path as string;
-    const bytes = this.snapshot();
-    const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-    const file = await open(temporary, 'w', 0o600);
-    try {
-      await file.writeFile(bytes);
-      await file.sync();
-    } finally {
-      await file.close();
+  private log(sql: string, params: SqlValue[]): void {
+    if (!this.path) return;
+    if (sql === 'ROLLBACK') {
+      this.changeLog.length = this.transactionStart;
+      return;
     }
-    await rename(temporary, path);
-    const directory = await open(dirname(path), 'r');
-    try {
-      await directory.sync();
-    } finally {
-      await directory.close();
-    }
+    if (sql === 'BEGIN') this.transactionStart = this.changeLog.length;
+    this.changeLog.push([sql, params]);
+  }
+
+  private async flushThroughReplica(): Promise<void> {
+    const statements = this.changeLog;
+    this.changeLog = [];
+    await (this.replica as Replica).flush(statements);
     this.flushCount += 1;
   }
 
-  private snapshot(): Uint8Array {
-    const started = performance.now();
-    const bytes = this.db.export();
-    this.lastSnapshotMs = performance.now() - started;
-    // export() resets connection pragmas; foreign keys must stay on.
-    this.db.run('PRAGMA foreign_keys = ON');
-    return bytes;
-  }
-
-  /** The same durable write, synchronously: for shutdown, when nothing else may run. */
-  private flushNow(): void {
-    const path = this.path as string;
-    const bytes = this.snapshot();
-    const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.final.tmp`);
-    const fd = openSync(temporary, 'w', 0o600);
-    try {
-      writeSync(fd, bytes);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temporary, path);
-    const directory = openSync(dirname(path), 'r');
-    try {
-      fsyncSync(directory);
-    } finally {
-      closeSync(directory);
-    }
+  /** Writes this thread's copy to the file at once (start-up and shutdown only: it blocks). */
+  private writeNow(): void {
+    replaceFileDurablySync(this.path as string, this.exportBytes(), 'main');
+    this.changeLog = [];
     this.flushCount += 1;
   }
-}
-
-async function loadSqlJs(): Promise<initSqlJs.SqlJsStatic> {
-  sqlJs ??= Bun.file(wasmPath)
-    .arrayBuffer()
-    .then((wasmBinary) => initSqlJs({ wasmBinary }));
-  return sqlJs;
 }
 
 function openFile(SQL: initSqlJs.SqlJsStatic, path: string): SqlJsDatabase {

@@ -39,7 +39,7 @@ export function createDeliveryRepository(store: Store): DeliveryRepository {
     enqueue(payload, deliveries) {
       if (!deliveries.length) return;
       const row = `(${COLUMNS.map(() => '?').join(', ')})`;
-      transaction(store, () => {
+      store.transaction(() => {
         if (payload) {
           store.run(
             'INSERT INTO webhook_payloads (id, event, body, created_at) VALUES (?, ?, ?, ?)',
@@ -101,7 +101,7 @@ export function createDeliveryRepository(store: Store): DeliveryRepository {
     recordAttempts(outcomes) {
       if (!outcomes.length) return;
       // One transaction for the lot: sql.js pays for a rollback journal per transaction.
-      transaction(store, () => {
+      store.transaction(() => {
         const finished: string[] = [];
         for (const { id, attempt } of outcomes) {
           store.run(
@@ -155,18 +155,6 @@ function dropUnusedPayloads(store: Store, deliveryIds: string[]): void {
        AND status = 'pending')`,
     deliveryIds,
   );
-}
-
-/** Runs statements as one transaction, without a flush of its own. */
-function transaction(store: Store, work: () => void): void {
-  store.run('BEGIN');
-  try {
-    work();
-    store.run('COMMIT');
-  } catch (error) {
-    store.run('ROLLBACK');
-    throw error;
-  }
 }
 
 function fromRow(row: Row): WebhookDelivery {

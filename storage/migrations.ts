@@ -193,4 +193,11 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX cloud_accounts_proxy ON cloud_accounts (proxy_profile_id);
     `,
   },
+  {
+    version: 5,
+    name: 'completed scans by finish time',
+    sql: `
+      CREATE INDEX scans_finished ON scans (status, finished_at, id);
+    `,
+  },
 ];

@@ -86,8 +86,13 @@ export function createScanRepository(store: Store): ScanRepository {
         .map(fromRow);
     },
     pruneFindings(keep) {
+      // Only older scans that still hold findings: each completion then costs one probe per old
+      // scan, not a DELETE per old scan.
       const stale = store.all<{ id: string }>(
-        `SELECT id FROM scans WHERE status = 'completed' ORDER BY finished_at DESC, id DESC LIMIT -1 OFFSET ?`,
+        `SELECT id FROM (
+           SELECT id FROM scans WHERE status = 'completed'
+           ORDER BY finished_at DESC, id DESC LIMIT -1 OFFSET ?
+         ) AS old WHERE EXISTS (SELECT 1 FROM findings WHERE scan_id = old.id)`,
         [keep],
       );
       if (!stale.length) return Promise.resolve();

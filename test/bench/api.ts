@@ -137,7 +137,7 @@ async function durableWrites(): Promise<void> {
   const seconds = (performance.now() - started) / 1000;
   const acknowledged = responses.filter((r) => r.status === 200).length;
   const flushes = writer.app.store.flushCount - flushesBefore;
-  writer.app.store.close();
+  await writer.app.store.close();
   const reader = await createTestApp({ databasePath });
   const { body } = await reader.callJson('GET', '/v1/events?limit=250');
   const present = body.filter((e: { target: string }) => e.target === 'settings/general').length;

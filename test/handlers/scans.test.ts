@@ -400,7 +400,7 @@ describe('restart', () => {
         status: 'queued',
         created_at: '2026-11-30T00:00:01.000Z',
       } as never);
-      first.app.store.close();
+      await first.app.store.close();
 
       const second = await createTestApp({ env: profiles.env, databasePath });
       await second.app.recover();

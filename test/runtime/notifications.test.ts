@@ -91,7 +91,7 @@ describe('restart', () => {
         status: 'running',
         created_at: '2026-11-30T00:00:01.000Z',
       });
-      first.app.store.close();
+      await first.app.store.close();
 
       const second = await createTestApp({ databasePath, reportsDir: join(dir, 'reports') });
       try {

@@ -23,7 +23,7 @@ describe('Store', () => {
       'SELECT version FROM schema_migrations ORDER BY version',
     );
     expect(versions.map((v) => v.version)).toEqual(MIGRATIONS.map((m) => m.version));
-    store.close();
+    await store.close();
     const reopened = await Store.open({ path });
     expect(reopened.all('SELECT version FROM schema_migrations')).toHaveLength(MIGRATIONS.length);
     reopened.close();
@@ -47,7 +47,7 @@ describe('Store', () => {
       snapshot.get<{ value: string }>("SELECT value FROM settings WHERE key = 'k'")?.value,
     ).toBe('1');
     snapshot.close();
-    store.close();
+    await store.close();
   });
 
   it('groups concurrent writes into far fewer flushes than writes', async () => {
@@ -67,7 +67,7 @@ describe('Store', () => {
     const flushes = store.flushCount - before;
     expect(flushes).toBeGreaterThanOrEqual(1);
     expect(flushes).toBeLessThan(10);
-    store.close();
+    await store.close();
   });
 
   it('rolls a failed write back entirely', async () => {
@@ -79,7 +79,7 @@ describe('Store', () => {
       }),
     ).rejects.toThrow('boom');
     expect(store.all('SELECT * FROM settings')).toEqual([]);
-    store.close();
+    await store.close();
   });
 
   it('refuses a file that is not a database and leaves it as it was', async () => {
@@ -95,7 +95,7 @@ describe('Store', () => {
     await store.write(() =>
       store.run("INSERT INTO settings (key, value, updated_at) VALUES ('k', '1', 'now')"),
     );
-    store.close();
+    await store.close();
     expect(readdirSync(join(path, '..')).filter((name) => name.endsWith('.tmp'))).toEqual([]);
     expect(existsSync(path)).toBe(true);
   });

@@ -1,0 +1,46 @@
+/**
+ * The database's replica thread. It keeps a second sql.js copy of the database, replays the
+ * changes the main thread made, and writes the file: sql.js can only persist by serialising the
+ * whole database, and doing that here keeps the main thread free for requests.
+ */
+import { readFileSync } from 'node:fs';
+import type { Database } from 'sql.js';
+import { replaceFileDurably } from './durable-file';
+import type { FlushReply, FlushRequest } from './replica-protocol';
+import { configureConnection, loadSqlJs } from './sql-js';
+
+declare const self: Worker;
+
+let db: Database | undefined;
+
+self.onmessage = async ({ data }: MessageEvent<FlushRequest>) => {
+  self.postMessage(await flush(data));
+};
+
+async function flush(request: FlushRequest): Promise<FlushReply> {
+  const { id } = request;
+  try {
+    const SQL = await loadSqlJs();
+    if (request.seed) {
+      db?.close();
+      db = new SQL.Database(request.seed);
+    }
+    // The first flush starts from the file, which matched the main thread's copy when it opened.
+    db ??= new SQL.Database(readFileSync(request.path));
+    configureConnection(db);
+    for (const [sql, params] of request.statements) db.run(sql, params);
+  } catch (error) {
+    // The copies no longer agree; the main thread answers with a seed.
+    db?.close();
+    db = undefined;
+    return { id, outcome: 'diverged', message: String((error as Error)?.message ?? error) };
+  }
+  try {
+    const bytes = db.export();
+    configureConnection(db);
+    await replaceFileDurably(request.path, bytes, 'replica');
+    return { id, outcome: 'written' };
+  } catch (error) {
+    return { id, outcome: 'failed', message: String((error as Error)?.message ?? error) };
+  }
+}

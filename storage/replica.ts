@@ -1,0 +1,77 @@
+import type { FlushReply, FlushRequest, Statement } from './replica-protocol';
+
+/**
+ * The main thread's side of the replica thread (storage/replica-worker.ts): hands it the changes
+ * made since the last flush and resolves when the file holds them. The thread starts on the first
+ * flush; if it dies or its copy stops matching, a new one starts from the main thread's copy.
+ */
+export class Replica {
+  private worker: Bun.Worker | undefined;
+  private nextId = 1;
+  private readonly waiting = new Map<
+    number,
+    { resolve: (reply: FlushReply) => void; reject: (error: Error) => void }
+  >();
+  /** Whether the next thread must start from a seed rather than from the file. */
+  private needsSeed = false;
+
+  constructor(
+    private readonly path: string,
+    /** The main thread's whole database, for a replica that must start over. */
+    private readonly exportMain: () => Uint8Array,
+  ) {}
+
+  /** Writes `statements` (changes since the last flush) to the file through the replica. */
+  async flush(statements: Statement[]): Promise<void> {
+    let reply = await this.send(statements, this.needsSeed);
+    if (reply.outcome === 'diverged') reply = await this.send([], true);
+    if (reply.outcome !== 'written') throw new Error(`database flush failed: ${reply.message}`);
+  }
+
+  /** Stops the thread; call only when no flush is in flight. */
+  stop(): void {
+    this.worker?.terminate();
+    this.worker = undefined;
+  }
+
+  private send(statements: Statement[], seed: boolean): Promise<FlushReply> {
+    const worker = this.start();
+    const request: FlushRequest = { id: this.nextId++, path: this.path, statements };
+    if (seed) request.seed = this.exportMain();
+    this.needsSeed = false;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(request.id, { resolve, reject });
+      // A flush in flight keeps the process alive; an idle thread does not.
+      worker.ref();
+      worker.postMessage(request);
+    });
+  }
+
+  private start(): Bun.Worker {
+    if (this.worker) return this.worker;
+    // Bun's worker (the DOM typing lacks ref/unref).
+    const worker = new Worker(
+      new URL('./replica-worker.ts', import.meta.url),
+    ) as unknown as Bun.Worker;
+    worker.addEventListener('message', (event) => {
+      const reply = (event as unknown as MessageEvent<FlushReply>).data;
+      const waiter = this.waiting.get(reply.id);
+      this.waiting.delete(reply.id);
+      if (!this.waiting.size) worker.unref();
+      waiter?.resolve(reply);
+    });
+    worker.addEventListener('error', (event) =>
+      this.fail(new Error(`database replica stopped: ${(event as ErrorEvent).message}`)),
+    );
+    this.worker = worker;
+    return worker;
+  }
+
+  private fail(error: Error): void {
+    this.worker?.terminate();
+    this.worker = undefined;
+    this.needsSeed = true;
+    for (const waiter of this.waiting.values()) waiter.reject(error);
+    this.waiting.clear();
+  }
+}
