@@ -1,6 +1,14 @@
 import type { FlushReply, FlushRequest, Statement } from './replica-protocol';
 
 /**
+ * The worker's code: beside this file when running from source; in the compiled executable, the
+ * entry point `storage/replica-worker` that runtime/build.ts embeds, named from the embedded root.
+ */
+const WORKER_ENTRY = import.meta.url.includes('/$bunfs/')
+  ? './storage/replica-worker.ts'
+  : new URL('./replica-worker.ts', import.meta.url).href;
+
+/**
  * The main thread's side of the replica thread (storage/replica-worker.ts): hands it the changes
  * made since the last flush and resolves when the file holds them. The thread starts on the first
  * flush; if it dies or its copy stops matching, a new one starts from the main thread's copy.
@@ -50,9 +58,7 @@ export class Replica {
   private start(): Bun.Worker {
     if (this.worker) return this.worker;
     // Bun's worker (the DOM typing lacks ref/unref).
-    const worker = new Worker(
-      new URL('./replica-worker.ts', import.meta.url),
-    ) as unknown as Bun.Worker;
+    const worker = new Worker(WORKER_ENTRY) as unknown as Bun.Worker;
     worker.addEventListener('message', (event) => {
       const reply = (event as unknown as MessageEvent<FlushReply>).data;
       const waiter = this.waiting.get(reply.id);
