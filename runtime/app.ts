@@ -37,7 +37,7 @@ import { createChannelRepository } from '../storage/channel-repository';
 import { createReportFiles } from '../storage/report-files';
 import { createReportRepository } from '../storage/report-repository';
 import { NOTIFY_TIMEOUT_MS, wireNotifications } from './notifications';
-import { createScheduleService } from '../core/schedules/service';
+import { createScheduleService, RUNS_AT_ONCE } from '../core/schedules/service';
 import {
   createWebhookService,
   DEFAULT_RETRY_POLICY,
@@ -46,6 +46,7 @@ import {
 import { createDeliveryRepository } from '../storage/delivery-repository';
 import { createScheduleRepository } from '../storage/schedule-repository';
 import { createWebhookRepository } from '../storage/webhook-repository';
+import { LagPace } from './pace';
 import { Scheduler } from './scheduler';
 import { systemTimer, type Timer } from './timer';
 import { createWebhookSender, type WebhookSender } from './webhook-sender';
@@ -250,6 +251,8 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   // Schedules and webhooks: persisted; the scheduler and the delivery worker run on one timer.
   const timer = options.timer ?? systemTimer;
+  // Due runs start scans: background work, paced like the scans themselves.
+  const runPace = new LagPace(RUNS_AT_ONCE);
   const schedules = createScheduleService({
     schedules: createScheduleRepository(store),
     audit,
@@ -257,6 +260,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     startScan: (request) => scans.start(request, 'schedule'),
     scanStatus: (scanId) => scanRecords.get(scanId)?.status,
     listAccounts,
+    admitRun: () => runPace.admit(),
   });
   const scheduler = new Scheduler(schedules, { clock, timer, logger });
   const webhookSender = options.webhookSender ?? createWebhookSender();

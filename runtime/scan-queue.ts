@@ -1,20 +1,26 @@
 import type { ScanService } from '../core/scan/service';
 import type { Logger } from './logger';
+import { LagPace } from './pace';
 
 /**
  * The scan job queue: at most `concurrency` scans run at once, the rest wait in arrival order.
- * Each running scan has an AbortController so cancel reaches its next cloud call.
+ * While the event loop runs late (a busy API, a burst of scheduled runs), fewer start, and then
+ * with pauses between them: scans are background work and yield to requests. Each running scan
+ * has an AbortController so cancel reaches its next cloud call.
  */
 export class ScanQueue {
   private readonly waiting: string[] = [];
   private readonly running = new Map<string, AbortController>();
   private service: ScanService | undefined;
   private idleWaiters: Array<() => void> = [];
+  private readonly pace: LagPace;
 
   constructor(
-    private readonly concurrency: number,
+    concurrency: number,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.pace = new LagPace(concurrency, () => this.pump());
+  }
 
   /** Connects the service whose scans this queue runs. */
   attach(service: ScanService): void {
@@ -45,8 +51,14 @@ export class ScanQueue {
   }
 
   private pump(): void {
-    while (this.service && this.running.size < this.concurrency && this.waiting.length) {
+    while (
+      this.service &&
+      this.waiting.length &&
+      this.running.size < this.pace.limit &&
+      !this.pace.isPausing()
+    ) {
       const scanId = this.waiting.shift() as string;
+      this.pace.launched();
       const controller = new AbortController();
       this.running.set(scanId, controller);
       const started = performance.now();
@@ -69,5 +81,6 @@ export class ScanQueue {
             this.idleWaiters.splice(0).forEach((resolve) => resolve());
         });
     }
+    this.pace.watch(this.running.size > 0 || this.waiting.length > 0);
   }
 }

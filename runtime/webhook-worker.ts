@@ -1,7 +1,7 @@
 import type { WebhookService } from '../core/webhooks/service';
 import type { DeliveryAttempt, DeliveryRepository, WebhookDelivery } from '../core/webhooks/types';
-import { EventLoopLag } from './event-loop-lag';
 import type { Logger } from './logger';
+import { LagPace } from './pace';
 import type { Timer, TimerHandle } from './timer';
 
 /** Due deliveries read from the queue at a time. */
@@ -12,14 +12,6 @@ const FLUSH_SHARE = 0.01;
 const MAX_PERSIST_DELAY_MS = 10_000;
 /** Least time between two prunings of the delivery log. */
 const PRUNE_EVERY_MS = 60_000;
-/**
- * A lag sample above this (ms) means a request arriving then waited: the worker steps down at
- * once. After this many on-time samples in a row (5 ms apart), it steps back up.
- */
-const LATE_MS = 0.6;
-const CALM_SAMPLES = 20;
-/** Longest pause between two launches when even one attempt at a time is too much. */
-const MAX_GAP_MS = 64;
 
 /** How the delivery worker paces itself. */
 export interface WebhookWorkerOptions {
@@ -52,13 +44,7 @@ export class WebhookWorker {
   private isApplyScheduled = false;
   /** Deliveries whose attempt failed unexpectedly: left alone while this process lives. */
   private readonly quarantined = new Set<string>();
-  private limit: number;
-  /** Pause between launches once the parallelism is down to one (0: none). */
-  private gapMs = 0;
-  private gapHandle: ReturnType<typeof setTimeout> | undefined;
-  private lastLaunchAt = 0;
-  private calmSamples = 0;
-  private readonly lag: EventLoopLag;
+  private readonly pace: LagPace;
   private wakeHandle: TimerHandle | undefined;
   private persistHandle: TimerHandle | undefined;
   private isDirty = false;
@@ -78,8 +64,7 @@ export class WebhookWorker {
     this.persistEveryMs = options.persistEveryMs ?? 1000;
     this.keepPerWebhook = options.keepPerWebhook ?? 1000;
     this.maxSleepMs = options.maxSleepMs ?? 60_000;
-    this.limit = options.concurrency;
-    this.lag = new EventLoopLag((lagMs) => this.adapt(lagMs));
+    this.pace = new LagPace(options.concurrency, () => this.pump());
     service.onEnqueued(() => {
       this.changed();
       this.pump();
@@ -96,12 +81,11 @@ export class WebhookWorker {
   async stop(): Promise<void> {
     this.isRunning = false;
     this.ready = [];
-    clearTimeout(this.gapHandle);
-    this.gapHandle = undefined;
+    this.pace.stop();
     this.options.timer.clear(this.wakeHandle);
     this.wakeHandle = undefined;
     await this.settled();
-    this.lag.stop();
+    this.pace.stop();
     if (this.touched.size) this.prune(this.options.clock().getTime());
     this.options.timer.clear(this.persistHandle);
     this.persistHandle = undefined;
@@ -124,31 +108,17 @@ export class WebhookWorker {
   /** Takes due deliveries into the free slots, then sleeps until the next one is due. */
   pump(): void {
     if (!this.isRunning) return;
-    while (this.inFlight.size < this.limit && !this.isPacing()) {
+    while (this.inFlight.size < this.pace.limit && !this.pace.isPausing()) {
       if (!this.ready.length) {
         const now = this.options.clock().toISOString();
         this.ready = this.deliveries.listDue(now, READ_AHEAD, this.busyIds());
         if (!this.ready.length) break;
       }
-      this.lastLaunchAt = performance.now();
+      this.pace.launched();
       this.launch(this.ready.shift() as WebhookDelivery);
     }
-    if (this.inFlight.size || this.gapHandle) this.lag.start();
-    else this.lag.stop();
+    this.pace.watch(this.inFlight.size > 0);
     this.arm();
-  }
-
-  /** True while the pause after the last launch lasts; the pump resumes when it ends. */
-  private isPacing(): boolean {
-    if (this.gapHandle) return true;
-    const wait = this.lastLaunchAt + this.gapMs - performance.now();
-    if (this.gapMs === 0 || wait <= 0) return false;
-    this.gapHandle = setTimeout(() => {
-      this.gapHandle = undefined;
-      this.pump();
-    }, wait);
-    this.gapHandle.unref?.();
-    return true;
   }
 
   private launch(delivery: WebhookDelivery): void {
@@ -205,26 +175,6 @@ export class WebhookWorker {
     });
   }
 
-  /**
-   * Each late sample halves the parallelism, then, at one, doubles a pause between launches; a
-   * run of on-time samples undoes one step. The worker thus settles where stalls are rare, which
-   * is what keeps the API's tail latency near idle.
-   */
-  private adapt(lagMs: number): void {
-    const before = this.limit;
-    if (lagMs > LATE_MS) {
-      this.calmSamples = 0;
-      if (this.limit > 1) this.limit = Math.floor(this.limit / 2);
-      else this.gapMs = Math.min(MAX_GAP_MS, Math.max(1, this.gapMs * 2));
-    } else if (++this.calmSamples >= CALM_SAMPLES) {
-      this.calmSamples = 0;
-      if (this.gapMs > 0) this.gapMs = this.gapMs >= 2 ? this.gapMs / 2 : 0;
-      else this.limit = Math.min(this.options.concurrency, this.limit + 1);
-    }
-    if (!this.inFlight.size && !this.gapHandle) this.lag.stop();
-    else if (this.limit > before) this.pump();
-  }
-
   private busyIds(): Set<string> {
     return new Set([...this.inFlight.keys(), ...this.quarantined]);
   }
@@ -279,8 +229,8 @@ export class WebhookWorker {
     this.options.timer.clear(this.wakeHandle);
     this.wakeHandle = undefined;
     // Work already waiting is started by a completion or by the end of the pause, not by a timer.
-    if (!this.isRunning || this.ready.length || this.gapHandle) return;
-    if (this.inFlight.size >= this.limit) return;
+    if (!this.isRunning || this.ready.length || this.pace.isPaused) return;
+    if (this.inFlight.size >= this.pace.limit) return;
     const soonest = this.deliveries.soonestDue(this.busyIds());
     if (soonest === undefined) return;
     const delay = Date.parse(soonest) - this.options.clock().getTime();

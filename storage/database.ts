@@ -37,8 +37,12 @@ export class DatabaseFileError extends Error {
  * rename, fsync directory). Concurrent commits share one flush.
  */
 export class Store {
-  private pendingFlush: Promise<void> | undefined;
-  private flushing: Promise<void> = Promise.resolve();
+  /** Commits waiting for the next flush. */
+  private waiters: Waiter[] = [];
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  private flushInFlight: Promise<void> | undefined;
+  private closing = false;
+  private isClosed = false;
   /** Changes since the last flush, in the order they ran; rolled-back ones are dropped. */
   private changeLog: Statement[] = [];
   /** Where the open transaction's changes start in the log. */
@@ -52,7 +56,7 @@ export class Store {
     private readonly path: string | undefined,
     private readonly flushDelayMs: number,
   ) {
-    this.replica = path ? new Replica(path, () => this.exportBytes()) : undefined;
+    this.replica = path ? new Replica(path, () => this.exportForSeed()) : undefined;
   }
 
   /** Opens (or creates) the database, applies pending migrations and persists the result. */
@@ -129,34 +133,29 @@ export class Store {
   }
 
   /**
-   * Resolves once everything written so far is on disk. Calls within `flushDelayMs` of each other
-   * share one flush, so a burst of acknowledged writes costs one file write.
+   * Resolves once everything written so far is on disk. Calls within `flushDelayMs` of each other,
+   * or made while a flush is under way, share the next flush, so a burst of acknowledged writes
+   * costs one file write.
    */
   commit(): Promise<void> {
     if (!this.path) return Promise.resolve();
-    if (this.pendingFlush) return this.pendingFlush;
-    const next = this.flushing.then(
-      () =>
-        new Promise<void>((resolve, reject) => {
-          setTimeout(() => {
-            // Later commits must wait for a flush that starts after their change.
-            this.pendingFlush = undefined;
-            this.flushThroughReplica().then(resolve, reject);
-          }, this.flushDelayMs);
-        }),
-    );
-    this.pendingFlush = next;
-    this.flushing = next.catch(() => undefined);
-    return next;
+    if (this.isClosed) return Promise.reject(new Error('the database is closed'));
+    const flushed = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    this.scheduleFlush();
+    return flushed;
   }
 
-  /** Waits for the flushes in flight, writes what is left, stops the replica and closes. */
+  /** Waits for the flush in flight, writes what is left, stops the replica and closes. */
   async close(): Promise<void> {
     if (this.path) {
-      await this.flushing;
+      this.closing = true;
+      clearTimeout(this.flushTimer);
+      while (this.flushInFlight) await this.flushInFlight;
       this.replica?.stop();
       this.writeNow();
+      resumeInTurns(this.waiters.splice(0), undefined);
     }
+    this.isClosed = true;
     this.db.close();
   }
 
@@ -204,11 +203,36 @@ export class Store {
     this.changeLog.push([sql, params]);
   }
 
+  private scheduleFlush(): void {
+    if (this.closing || this.flushTimer || this.flushInFlight || !this.waiters.length) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      this.flushInFlight = this.flushThroughReplica().finally(() => {
+        this.flushInFlight = undefined;
+        this.scheduleFlush();
+      });
+    }, this.flushDelayMs);
+  }
+
   private async flushThroughReplica(): Promise<void> {
+    const waiters = this.waiters.splice(0);
     const statements = this.changeLog;
     this.changeLog = [];
-    await (this.replica as Replica).flush(statements);
-    this.flushCount += 1;
+    try {
+      await (this.replica as Replica).flush(statements);
+      this.flushCount += 1;
+      resumeInTurns(waiters, undefined);
+    } catch (error) {
+      resumeInTurns(waiters, error as Error);
+    }
+  }
+
+  /** The whole database for a replica starting over; the logged changes are in it. */
+  private exportForSeed(): Uint8Array {
+    const bytes = this.exportBytes();
+    this.changeLog = [];
+    this.transactionStart = 0;
+    return bytes;
   }
 
   /** Writes this thread's copy to the file at once (start-up and shutdown only: it blocks). */
@@ -217,6 +241,28 @@ export class Store {
     this.changeLog = [];
     this.flushCount += 1;
   }
+}
+
+interface Waiter {
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * Settles the commits of one flush one per turn of the event loop. Each commit's caller resumes
+ * and runs on until its next wait; settled all at once, a large group would hold the loop for the
+ * sum of those runs, and requests arriving meanwhile would wait behind all of them.
+ */
+function resumeInTurns(waiters: Waiter[], error: Error | undefined): void {
+  let next = 0;
+  const settleOne = () => {
+    const waiter = waiters[next++];
+    if (!waiter) return;
+    if (error) waiter.reject(error);
+    else waiter.resolve();
+    if (next < waiters.length) setImmediate(settleOne);
+  };
+  settleOne();
 }
 
 function openFile(SQL: initSqlJs.SqlJsStatic, path: string): SqlJsDatabase {

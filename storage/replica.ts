@@ -25,7 +25,11 @@ export class Replica {
 
   constructor(
     private readonly path: string,
-    /** The main thread's whole database, for a replica that must start over. */
+    /**
+     * The main thread's whole database, for a replica that must start over. The store forgets
+     * its logged changes as it exports: the seed holds them, and replaying them would apply them
+     * twice.
+     */
     private readonly exportMain: () => Uint8Array,
   ) {}
 
@@ -44,8 +48,10 @@ export class Replica {
 
   private send(statements: Statement[], seed: boolean): Promise<FlushReply> {
     const worker = this.start();
-    const request: FlushRequest = { id: this.nextId++, path: this.path, statements };
-    if (seed) request.seed = this.exportMain();
+    // A seed already holds every change made so far, these statements included.
+    const request: FlushRequest = seed
+      ? { id: this.nextId++, path: this.path, seed: this.exportMain(), statements: [] }
+      : { id: this.nextId++, path: this.path, statements };
     this.needsSeed = false;
     return new Promise((resolve, reject) => {
       this.waiting.set(request.id, { resolve, reject });
@@ -69,6 +75,10 @@ export class Replica {
     worker.addEventListener('error', (event) =>
       this.fail(new Error(`database replica stopped: ${(event as ErrorEvent).message}`)),
     );
+    // A thread that ends without an error event (exit, termination) fails what it still owed.
+    worker.addEventListener('close', () => {
+      if (this.worker === worker) this.fail(new Error('database replica stopped'));
+    });
     this.worker = worker;
     return worker;
   }

@@ -9,7 +9,7 @@ import { checkTiming, nextRunAt } from './timing';
 import type { ScheduleRecord, ScheduleRepository, ScheduleTiming } from './types';
 
 /** Due schedules started at once in one pass. */
-const RUNS_AT_ONCE = 8;
+export const RUNS_AT_ONCE = 8;
 /** Schedules read per page when looking for those that target an account. */
 const TARGETING_PAGE = 250;
 
@@ -27,6 +27,12 @@ export interface ScheduleServiceDependencies {
    * schedule is saved rather than at its first run. Demo account ids are always known.
    */
   listAccounts: () => Promise<ScanAccount[]>;
+  /**
+   * Waits until another due run may start and returns the call that reports its end; the runtime
+   * paces runs by the event loop's lag so a burst of due schedules does not starve requests.
+   * Absent: up to RUNS_AT_ONCE at once, unpaced.
+   */
+  admitRun?: () => Promise<() => void>;
 }
 
 /** A new schedule, after schema validation. */
@@ -74,6 +80,7 @@ export interface ScheduleService {
 
 /** Builds the schedule service over its dependencies. */
 export function createScheduleService(deps: ScheduleServiceDependencies): ScheduleService {
+  const admitRun = deps.admitRun ?? (async () => () => {});
   const listeners: Array<() => void> = [];
   const changed = () => listeners.forEach((listener) => listener());
   const get = (id: string) => {
@@ -171,7 +178,12 @@ export function createScheduleService(deps: ScheduleServiceDependencies): Schedu
       const runner = async () => {
         while (next < due.length) {
           const schedule = due[next++] as ScheduleRecord;
-          reports.push((await run(schedule, deps.clock(), true)).report);
+          const ended = await admitRun();
+          try {
+            reports.push((await run(schedule, deps.clock(), true)).report);
+          } finally {
+            ended();
+          }
         }
       };
       await Promise.all(Array.from({ length: Math.min(RUNS_AT_ONCE, due.length) }, runner));
