@@ -237,6 +237,8 @@ describe('the scheduler', () => {
     const untouched = (await second.callJson('GET', `/v1/schedules/${ahead.body.id}`)).body;
     expect(untouched).toMatchObject({ last_run_at: null, next_run_at: START_S + 86_400 });
 
+    // The catch-up run's scan must be over, or the next run is skipped as still going.
+    await second.app.queue.whenIdle();
     await time.advance(300_000, () => second.app.scheduler.settled());
     expect((await second.callJson('GET', '/v1/scans')).body).toHaveLength(2);
   });
