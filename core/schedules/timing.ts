@@ -61,12 +61,23 @@ export function nextRunAt(timing: ScheduleTiming, from: Date, inclusive: boolean
 
 /** The zone's canonical IANA name, or undefined when the runtime does not know it. */
 export function canonicalTimeZone(name: string): string | undefined {
-  try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
-  } catch {
-    return undefined;
+  // Building a DateTimeFormat costs far more than a lookup, and every run asks again.
+  if (!canonicalZones.has(name)) {
+    let canonical: string | undefined;
+    try {
+      canonical = new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
+    } catch {
+      canonical = undefined;
+    }
+    if (canonicalZones.size < MAX_REMEMBERED_ZONES) canonicalZones.set(name, canonical);
+    return canonical;
   }
+  return canonicalZones.get(name);
 }
+
+/** Zone names already resolved (bounded: the names come from requests). */
+const canonicalZones = new Map<string, string | undefined>();
+const MAX_REMEMBERED_ZONES = 1000;
 
 function checkCron(timing: ScheduleTiming): TimingCheck {
   let runs: Date[];
