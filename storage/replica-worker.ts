@@ -13,8 +13,11 @@ declare const self: Worker;
 
 let db: Database | undefined;
 
-self.onmessage = async ({ data }: MessageEvent<FlushRequest>) => {
-  self.postMessage(await flush(data));
+/** Flushes one after another: two writers of the same temporary file would tear it. */
+let previous: Promise<void> = Promise.resolve();
+
+self.onmessage = ({ data }: MessageEvent<FlushRequest>) => {
+  previous = previous.then(async () => self.postMessage(await flush(data)));
 };
 
 async function flush(request: FlushRequest): Promise<FlushReply> {
@@ -23,11 +26,10 @@ async function flush(request: FlushRequest): Promise<FlushReply> {
     const SQL = await loadSqlJs();
     if (request.seed) {
       db?.close();
-      db = new SQL.Database(request.seed);
+      db = configured(new SQL.Database(request.seed));
     }
     // The first flush starts from the file, which matched the main thread's copy when it opened.
-    db ??= new SQL.Database(readFileSync(request.path));
-    configureConnection(db);
+    db ??= configured(new SQL.Database(readFileSync(request.path)));
     for (const [sql, params] of request.statements) db.run(sql, params);
   } catch (error) {
     // The copies no longer agree; the main thread answers with a seed.
@@ -43,4 +45,9 @@ async function flush(request: FlushRequest): Promise<FlushReply> {
   } catch (error) {
     return { id, outcome: 'failed', message: String((error as Error)?.message ?? error) };
   }
+}
+
+function configured(database: Database): Database {
+  configureConnection(database);
+  return database;
 }

@@ -153,9 +153,7 @@ export function createScanService(deps: ScanServiceDependencies): ScanService {
       plannedAccounts.delete(scanId);
       const startedAt = deps.clock().toISOString();
       await deps.scans.update(scanId, { status: 'running', started_at: startedAt });
-      await nextTurn();
       deps.bus.publish('scan.started', { scan_id: scanId });
-      await nextTurn();
 
       const policySettings = deps.settings.read('scan_policy');
       const general = deps.settings.read('general');
@@ -170,7 +168,6 @@ export function createScanService(deps: ScanServiceDependencies): ScanService {
         onProgress: (progress) => setProgress(scanId, progress),
       });
 
-      await nextTurn();
       await finish(scanId, outcome, general.currency, general.currency_rates, isDemoOnly(accounts));
     },
 
@@ -290,9 +287,7 @@ export function createScanService(deps: ScanServiceDependencies): ScanService {
       },
       findings,
     );
-    await nextTurn();
     await deps.scans.pruneFindings(deps.retainScans);
-    await nextTurn();
     const done = deps.scans.get(scanId) as ScanRecord;
     live.set(scanId, progressFromRecord(done));
     deps.bus.publish('scan.progress', { scan_id: scanId, progress: progressFromRecord(done) });
@@ -302,7 +297,6 @@ export function createScanService(deps: ScanServiceDependencies): ScanService {
       target: `scans/${scanId}`,
       details: { findings: findings.length, checks_failed: outcome.checks_failed },
     });
-    await nextTurn();
     if (status === 'completed') deps.bus.publish('scan.completed', { scan_id: scanId });
     else if (status === 'canceled') deps.bus.publish('scan.canceled', { scan_id: scanId });
     else deps.bus.publish('scan.failed', { scan_id: scanId, error: done.error ?? 'failed' });
@@ -357,8 +351,4 @@ export function progressFromRecord(scan: ScanRecord): ScanProgressSnapshot {
 
 function round(value: number, scale: number): number {
   return Math.round(value * scale) / scale;
-}
-
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }

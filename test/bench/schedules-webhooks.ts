@@ -6,7 +6,7 @@
  * 2. 10,000 webhook deliveries (1,000 `scan.completed` events × 10 webhooks) to a local receiver
  *    in a child process that checks every signature with the JavaScript client's verifier.
  * 3. p99 latency of GET /status over HTTPS, probed from another child process, idle and during
- *    each storm; the target is within 2× of idle during the delivery storm (exit 1 otherwise).
+ *    each storm; the target is within 2× of idle during both storms (exit 1 otherwise).
  *
  * The app runs in this process with a file-backed database and a real HTTPS listener; its clock
  * is a manual one, jumped for the schedule storm and then driven at real speed.
@@ -181,14 +181,14 @@ async function main(): Promise<number> {
     report('webhook deliveries drained, API quiet', rate(total, quiet));
     clearInterval(driver);
 
-    const verdict = ratio <= TARGET_RATIO ? 'within' : 'OVER';
+    const verdictOf = (value: number) => (value <= TARGET_RATIO ? 'within' : 'OVER');
     console.log(
-      `\nRESULT p99 GET /status during the delivery storm: ${fixed(ratio, 2)}× idle, ${verdict} the ${TARGET_RATIO}× target`,
+      `\nRESULT p99 GET /status during the delivery storm: ${fixed(ratio, 2)}× idle, ${verdictOf(ratio)} the ${TARGET_RATIO}× target`,
     );
     console.log(
-      `RESULT p99 GET /status during the schedule storm: ${fixed(scheduleRatio, 2)}× idle (the scans' own durable writes: whole-file flushes on the event loop)`,
+      `RESULT p99 GET /status during the schedule storm: ${fixed(scheduleRatio, 2)}× idle, ${verdictOf(scheduleRatio)} the ${TARGET_RATIO}× target`,
     );
-    if (ratio > TARGET_RATIO) failed = true;
+    if (ratio > TARGET_RATIO || scheduleRatio > TARGET_RATIO) failed = true;
   } finally {
     receiver.kill();
     await server.stop();
