@@ -224,6 +224,7 @@ async function serve(config: Config): Promise<number> {
     config,
   );
   app.services.app.base_url = server.url;
+  app.store.prepareReplica();
   await app.recover();
   await app.scheduler.start();
   const reload = setInterval(() => {

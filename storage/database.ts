@@ -145,6 +145,14 @@ export class Store {
     return flushed;
   }
 
+  /**
+   * Starts the replica thread now rather than at the first commit (it loads sql.js, which takes
+   * tens of milliseconds): the server calls this once it listens.
+   */
+  prepareReplica(): void {
+    this.replica?.prepare();
+  }
+
   /** Waits for the flush in flight, writes what is left, stops the replica and closes. */
   async close(): Promise<void> {
     if (this.path) {

@@ -12,6 +12,8 @@ import { configureConnection, loadSqlJs } from './sql-js';
 declare const self: Worker;
 
 let db: Database | undefined;
+// Loading sql.js takes tens of milliseconds: begin before the first flush asks for it.
+void loadSqlJs();
 
 /** Flushes one after another: two writers of the same temporary file would tear it. */
 let previous: Promise<void> = Promise.resolve();

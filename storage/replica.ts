@@ -40,6 +40,12 @@ export class Replica {
     if (reply.outcome !== 'written') throw new Error(`database flush failed: ${reply.message}`);
   }
 
+  /** Starts the thread ahead of the first flush, which would otherwise wait for it to load. */
+  prepare(): void {
+    // Idle, the thread must not hold the process open.
+    this.start().unref();
+  }
+
   /** Stops the thread; call only when no flush is in flight. */
   stop(): void {
     this.worker?.terminate();

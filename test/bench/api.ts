@@ -127,6 +127,9 @@ async function durableWrites(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'cws-bench-writes-'));
   const databasePath = join(dir, 'cws.sqlite');
   const writer = await createTestApp({ databasePath });
+  // As the server does once it listens, so the first flush does not wait for the thread to load.
+  writer.app.store.prepareReplica();
+  await Bun.sleep(200);
   const flushesBefore = writer.app.store.flushCount;
   const started = performance.now();
   const responses = await Promise.all(
