@@ -2,6 +2,7 @@ import type { AuditRepository, SettingsRepository } from '../repositories';
 import { CwsError } from '../errors';
 import type { EventBus, ScanProgressSnapshot } from '../events';
 import { newId } from '../ids';
+import { nextTurn } from '../turns';
 import type { Provider, ProviderScanner, ScanAccount } from '../model';
 import type { PriceTable } from '../pricing/price';
 import { quotaPeriodStart, resolveScanPolicy } from '../settings';
@@ -73,8 +74,10 @@ export function createScanService(deps: ScanServiceDependencies): ScanService {
   return {
     async start(request, trigger) {
       // 1. Resolve the plan; refusals here never count toward the quota.
+      const accounts = await deps.listAccounts();
+      await nextTurn();
       const plan = planScan(request, {
-        accounts: await deps.listAccounts(),
+        accounts,
         demoAccounts: deps.demoAccounts,
         kubernetesAccount:
           request.include_kubernetes || request.kubeconfig_path
@@ -154,6 +157,7 @@ export function createScanService(deps: ScanServiceDependencies): ScanService {
       const startedAt = deps.clock().toISOString();
       await deps.scans.update(scanId, { status: 'running', started_at: startedAt });
       deps.bus.publish('scan.started', { scan_id: scanId });
+      await nextTurn();
 
       const policySettings = deps.settings.read('scan_policy');
       const general = deps.settings.read('general');
@@ -168,6 +172,7 @@ export function createScanService(deps: ScanServiceDependencies): ScanService {
         onProgress: (progress) => setProgress(scanId, progress),
       });
 
+      await nextTurn();
       await finish(scanId, outcome, general.currency, general.currency_rates, isDemoOnly(accounts));
     },
 
@@ -255,6 +260,7 @@ export function createScanService(deps: ScanServiceDependencies): ScanService {
     const findings: StoredFinding[] = outcome.canceled
       ? []
       : price(scanId, outcome, now, currency, rates);
+    await nextTurn();
     const succeeded = outcome.checks_total - outcome.checks_failed;
     const status = outcome.canceled ? 'canceled' : succeeded > 0 ? 'completed' : 'failed';
     const firstError = outcome.accounts.flatMap((a) => a.errors)[0];
@@ -288,6 +294,7 @@ export function createScanService(deps: ScanServiceDependencies): ScanService {
       findings,
     );
     await deps.scans.pruneFindings(deps.retainScans);
+    await nextTurn();
     const done = deps.scans.get(scanId) as ScanRecord;
     live.set(scanId, progressFromRecord(done));
     deps.bus.publish('scan.progress', { scan_id: scanId, progress: progressFromRecord(done) });

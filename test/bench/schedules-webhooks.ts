@@ -27,7 +27,7 @@ import { fixed, report } from './support';
 const SCHEDULES = Number(process.env.BENCH_SCHEDULES ?? 1_000);
 const WEBHOOKS = 10;
 const SECRET = 'bench-secret';
-const IDLE_SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const IDLE_SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const TARGET_RATIO = 2;
 
 if (process.argv[2] === '--receiver') await serveReceiver();
