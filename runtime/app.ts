@@ -46,7 +46,7 @@ import {
 import { createDeliveryRepository } from '../storage/delivery-repository';
 import { createScheduleRepository } from '../storage/schedule-repository';
 import { createWebhookRepository } from '../storage/webhook-repository';
-import { LagPace } from './pace';
+import { LagPace, RequestActivity } from './pace';
 import { Scheduler } from './scheduler';
 import { systemTimer, type Timer } from './timer';
 import { createWebhookSender, type WebhookSender } from './webhook-sender';
@@ -125,7 +125,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   const audit = createAuditRepository(store, clock);
   const scanRecords = createScanRepository(store);
   const findings = createFindingRepository(store, clock);
-  const queue = new ScanQueue(config.scanConcurrency, logger);
+  // Background work (scans, scheduled runs, deliveries) yields to the API while it is in use.
+  const activity = new RequestActivity();
+  const queue = new ScanQueue(config.scanConcurrency, logger, activity);
 
   // Cloud accounts and proxies: secrets sealed with the master key, endpoints set process-wide.
   const secrets = createSecretBox(
@@ -252,7 +254,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   // Schedules and webhooks: persisted; the scheduler and the delivery worker run on one timer.
   const timer = options.timer ?? systemTimer;
   // Due runs start scans: background work, paced like the scans themselves.
-  const runPace = new LagPace(RUNS_AT_ONCE);
+  const runPace = new LagPace(RUNS_AT_ONCE, undefined, activity);
   const schedules = createScheduleService({
     schedules: createScheduleRepository(store),
     audit,
@@ -285,6 +287,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     clock,
     timer,
     logger,
+    activity,
   });
   webhookWorker.start();
 
@@ -321,7 +324,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         { requestId: crypto.randomUUID(), clientAddress: 'internal' },
       ),
   };
-  const handle = createApiHandler({
+  const route = createApiHandler({
     routes: ROUTES,
     services,
     authenticate: createAuthenticator(options.token),
@@ -333,6 +336,10 @@ export async function createApp(options: AppOptions): Promise<App> {
         cause: String((error as Error)?.stack ?? error),
       }),
   });
+  const handle = (request: Request, info: RequestInfo) => {
+    activity.noteRequest();
+    return route(request, info);
+  };
 
   return {
     services,

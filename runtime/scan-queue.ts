@@ -1,11 +1,11 @@
 import type { ScanService } from '../core/scan/service';
 import type { Logger } from './logger';
-import { LagPace } from './pace';
+import { LagPace, type RequestActivity } from './pace';
 
 /**
  * The scan job queue: at most `concurrency` scans run at once, the rest wait in arrival order.
- * While the event loop runs late (a busy API, a burst of scheduled runs), fewer start, and then
- * with pauses between them: scans are background work and yield to requests. Each running scan
+ * While the event loop runs late and the API is in use, fewer start, and then with pauses between
+ * them: scans are background work and yield to requests. Each running scan
  * has an AbortController so cancel reaches its next cloud call.
  */
 export class ScanQueue {
@@ -18,8 +18,9 @@ export class ScanQueue {
   constructor(
     concurrency: number,
     private readonly logger: Logger,
+    activity?: RequestActivity,
   ) {
-    this.pace = new LagPace(concurrency, () => this.pump());
+    this.pace = new LagPace(concurrency, () => this.pump(), activity);
   }
 
   /** Connects the service whose scans this queue runs. */

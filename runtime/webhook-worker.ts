@@ -1,7 +1,7 @@
 import type { WebhookService } from '../core/webhooks/service';
 import type { DeliveryAttempt, DeliveryRepository, WebhookDelivery } from '../core/webhooks/types';
 import type { Logger } from './logger';
-import { LagPace } from './pace';
+import { LagPace, type RequestActivity } from './pace';
 import type { Timer, TimerHandle } from './timer';
 
 /** Due deliveries read from the queue at a time. */
@@ -26,14 +26,16 @@ export interface WebhookWorkerOptions {
   keepPerWebhook?: number;
   /** Longest sleep between looks at the queue (a safety net for clock jumps). */
   maxSleepMs?: number;
+  /** The API's requests, which deliveries yield to. */
+  activity?: RequestActivity;
 }
 
 /**
  * Drains the persisted delivery queue. Due deliveries are read ahead in batches and attempted up
  * to a parallelism bound; outcomes are recorded together, and flushed to disk in batches, so a
  * storm of deliveries does not become a storm of file writes. The bound is `concurrency` while
- * the process is idle and shrinks while the event loop runs late (a busy API, a scan, a burst of
- * quick receivers): webhook traffic yields to everything else. Retries wait on the timer.
+ * the API is quiet and shrinks while the event loop runs late as requests come in: webhook traffic
+ * yields to the API. Retries wait on the timer.
  */
 export class WebhookWorker {
   private readonly inFlight = new Map<string, Promise<void>>();
@@ -64,7 +66,7 @@ export class WebhookWorker {
     this.persistEveryMs = options.persistEveryMs ?? 1000;
     this.keepPerWebhook = options.keepPerWebhook ?? 1000;
     this.maxSleepMs = options.maxSleepMs ?? 60_000;
-    this.pace = new LagPace(options.concurrency, () => this.pump());
+    this.pace = new LagPace(options.concurrency, () => this.pump(), options.activity);
     service.onEnqueued(() => {
       this.changed();
       this.pump();

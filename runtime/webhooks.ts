@@ -29,7 +29,7 @@ export function wireWebhookEvents(options: {
   logger: Logger;
 }): () => void {
   const { bus, webhooks, scans, settings, logger } = options;
-  const queue = (event: WebhookEvent, data: Record<string, unknown>) =>
+  const queue = (event: WebhookEvent, data: () => Record<string, unknown>) =>
     webhooks.enqueue(event, data).catch((error) =>
       logger.error('webhook event could not be queued', {
         event,
@@ -44,12 +44,12 @@ export function wireWebhookEvents(options: {
     bus.subscribe(event, (payload) => {
       if (event === 'report.generated') {
         const report = payload as { report_id: string; scan_id: string; format: string };
-        return void queue(event, {
+        return void queue(event, () => ({
           ...report,
           download_path: `/v1/reports/${report.report_id}/download`,
-        });
+        }));
       }
-      return void queue(event, scanData((payload as { scan_id: string }).scan_id));
+      return void queue(event, () => scanData((payload as { scan_id: string }).scan_id));
     }),
   );
   return () => unsubscribers.forEach((unsubscribe) => unsubscribe());

@@ -40,18 +40,20 @@ export function createScheduleRepository(store: Store): ScheduleRepository {
         : store.all('SELECT * FROM schedules ORDER BY created_at, id LIMIT ?', [limit + 1]);
       return toPage(rows.map(fromRow), limit, (s) => ({ key: s.created_at, id: s.id }));
     },
-    listArmed(dueBy) {
-      const rows =
-        dueBy === undefined
-          ? store.all(
-              `SELECT * FROM schedules WHERE enabled = 1 AND next_run_at IS NOT NULL
-               ORDER BY next_run_at, id`,
-            )
-          : store.all(
-              `SELECT * FROM schedules WHERE enabled = 1 AND next_run_at IS NOT NULL
-               AND next_run_at <= ? ORDER BY next_run_at, id`,
-              [dueBy],
-            );
+    listArmed() {
+      return store
+        .all(
+          `SELECT * FROM schedules WHERE enabled = 1 AND next_run_at IS NOT NULL
+           ORDER BY next_run_at, id`,
+        )
+        .map(fromRow);
+    },
+    listDue(dueBy, limit, after) {
+      const rows = store.all(
+        `SELECT * FROM schedules WHERE enabled = 1 AND next_run_at <= ?
+         ${after ? 'AND (next_run_at, id) > (?, ?)' : ''} ORDER BY next_run_at, id LIMIT ?`,
+        after ? [dueBy, after.at, after.id, limit] : [dueBy, limit],
+      );
       return rows.map(fromRow);
     },
     soonestRunAt() {

@@ -10,6 +10,8 @@ import type { ScheduleRecord, ScheduleRepository, ScheduleTiming } from './types
 
 /** Due schedules started at once in one pass. */
 export const RUNS_AT_ONCE = 8;
+/** Due schedules read per query in a pass: a burst of due runs is read in pieces, not at once. */
+const DUE_PAGE = 32;
 /** Schedules read per page when looking for those that target an account. */
 const TARGETING_PAGE = 250;
 
@@ -170,14 +172,26 @@ export function createScheduleService(deps: ScheduleServiceDependencies): Schedu
     },
 
     async runDue() {
-      const due = deps.schedules.listArmed(deps.clock().getTime() / 1000);
+      const dueBy = deps.clock().getTime() / 1000;
       const reports: ScheduleRunReport[] = [];
+      // Read in pages along (next_run_at, id): a run moves its schedule past `dueBy`, so the key
+      // of the last one taken is where the next page starts.
+      let page: ScheduleRecord[] = [];
+      let isExhausted = false;
+      let after: { at: number; id: string } | undefined;
+      const takeDue = (): ScheduleRecord | undefined => {
+        if (!page.length && !isExhausted) {
+          page = deps.schedules.listDue(dueBy, DUE_PAGE, after);
+          isExhausted = page.length < DUE_PAGE;
+        }
+        const schedule = page.shift();
+        if (schedule) after = { at: schedule.next_run_at as number, id: schedule.id };
+        return schedule;
+      };
       // A few runs at a time: their durable writes then share file flushes. Admission stays exact
       // because a scan is counted and stored in one synchronous step.
-      let next = 0;
       const runner = async () => {
-        while (next < due.length) {
-          const schedule = due[next++] as ScheduleRecord;
+        for (let schedule = takeDue(); schedule; schedule = takeDue()) {
           const ended = await admitRun();
           try {
             reports.push((await run(schedule, deps.clock(), true)).report);
@@ -186,7 +200,7 @@ export function createScheduleService(deps: ScheduleServiceDependencies): Schedu
           }
         }
       };
-      await Promise.all(Array.from({ length: Math.min(RUNS_AT_ONCE, due.length) }, runner));
+      await Promise.all(Array.from({ length: RUNS_AT_ONCE }, runner));
       if (reports.length) changed();
       return reports;
     },

@@ -34,8 +34,13 @@ export interface ScheduleRepository {
   create(schedule: ScheduleRecord): Promise<void>;
   get(id: string): ScheduleRecord | undefined;
   list(page: PageRequest): Page<ScheduleRecord>;
-  /** Enabled schedules with a next run (at or before `dueBy`, unix seconds, when given), soonest first. */
-  listArmed(dueBy?: number): ScheduleRecord[];
+  /** Enabled schedules with a next run, soonest first. */
+  listArmed(): ScheduleRecord[];
+  /**
+   * Up to `limit` enabled schedules due at or before `dueBy` (unix seconds), soonest first, after
+   * the (next_run_at, id) key `after` when given.
+   */
+  listDue(dueBy: number, limit: number, after?: { at: number; id: string }): ScheduleRecord[];
   /** Unix seconds of the soonest next run of an enabled schedule. */
   soonestRunAt(): number | undefined;
   update(id: string, patch: Partial<ScheduleRecord>): Promise<void>;

@@ -80,8 +80,11 @@ export interface WebhookService {
   listDeliveries(id: string, page: PageRequest): Page<WebhookDelivery>;
   /** Sends `webhook.test` once, now, without retries; the attempt joins the delivery log. */
   test(id: string): Promise<SendResult>;
-  /** Queues the event for every active webhook subscribed to it (on disk within a second). */
-  enqueue(event: WebhookEvent, data: Record<string, unknown>): Promise<number>;
+  /**
+   * Queues the event for every active webhook subscribed to it (on disk within a second). `data`
+   * builds the event's data and is called only when some webhook subscribes.
+   */
+  enqueue(event: WebhookEvent, data: () => Record<string, unknown>): Promise<number>;
   /**
    * One attempt of a pending delivery: what the receiver answered, and what the log should now
    * say (delivered, failed for good, or when to retry). The caller records it, so that the
@@ -204,7 +207,7 @@ export function createWebhookService(deps: WebhookServiceDependencies): WebhookS
       let targets = subscribers.get(event);
       if (!targets) subscribers.set(event, (targets = deps.webhooks.listSubscribed(event)));
       if (!targets.length) return 0;
-      const payload = newPayload(event, data);
+      const payload = newPayload(event, data());
       deps.deliveries.enqueue(
         payload,
         targets.map((webhook) => newDelivery(webhook, payload)),

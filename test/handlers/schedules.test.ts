@@ -176,6 +176,36 @@ describe('the scheduler', () => {
     expect(scans).toHaveLength(2);
   });
 
+  it('fires each of many schedules due at the same moment exactly once', async () => {
+    const time = new ManualClock(START);
+    const test = await start(time);
+    // More than one page of due schedules, some sharing a next run and some not.
+    const ids: string[] = [];
+    for (let i = 0; i < 75; i += 1) {
+      const created = await test.callJson('POST', '/v1/schedules', {
+        name: `burst ${i}`,
+        run_at: START_S + 60 + (i % 3),
+        interval_minutes: 60,
+        scan: { selected_accounts: ['profile_abc123'] },
+      });
+      ids.push(created.body.id);
+    }
+    await time.advance(65_000, () => test.app.scheduler.settled());
+    await test.app.queue.whenIdle();
+    // Past the active-scan limit a run is refused and says so; either way it ran once.
+    const scanIds = new Set<string>();
+    for (const [i, id] of ids.entries()) {
+      const after = (await test.callJson('GET', `/v1/schedules/${id}`)).body;
+      expect(after.last_run_at).toBe(START_S + 60 + (i % 3));
+      expect(after.next_run_at).toBe(START_S + 60 + (i % 3) + 3600);
+      if (after.last_scan_id) scanIds.add(after.last_scan_id);
+      else expect(after.last_error).toStartWith('scan.too_many_active: ');
+    }
+    const scans = (await test.callJson('GET', '/v1/scans?limit=250')).body;
+    expect(scans.length).toBeGreaterThan(20);
+    expect(new Set(scans.map((s: { id: string }) => s.id))).toEqual(scanIds);
+  });
+
   it('records a refused scan in last_error and keeps the next run', async () => {
     const time = new ManualClock(START);
     const test = await start(time, { withProfile: false });
