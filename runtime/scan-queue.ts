@@ -5,8 +5,8 @@ import { LagPace, type RequestActivity } from './pace';
 /**
  * The scan job queue: at most `concurrency` scans run at once, the rest wait in arrival order.
  * While the event loop runs late and the API is in use, fewer start, and then with pauses between
- * them: scans are background work and yield to requests. Each running scan
- * has an AbortController so cancel reaches its next cloud call.
+ * them: scans are background work and yield to requests. Each running scan has an AbortController
+ * so cancel reaches its next cloud call.
  */
 export class ScanQueue {
   private readonly waiting: string[] = [];
