@@ -10,12 +10,12 @@ let releaseScheduled = false;
 let sliceStartedAt: number | undefined;
 
 /**
- * Resolves on a later turn of the event loop: the point where a long piece of background work, such
- * as a scan between its steps, lets others in. Callers wait in one line and are released one per
- * turn. While the slice of SLICE_MS lasts, the next turn is the next
- * check phase, which costs nothing; once it is spent, a zero-delay timer, the only kind of turn that
- * also serves the sockets (the runtime polls I/O before timers fire, not between immediates). One
- * line matters: separate timers coming due together would fire back to back with no I/O between.
+ * Resolves on a later turn of the event loop: the point where a long piece of background work,
+ * such as a scan between its steps, lets others in. Callers wait in one line and are released one
+ * per turn. While the slice of SLICE_MS lasts, the next turn is the next check phase, which costs
+ * nothing; once it is spent, a zero-delay timer, the only kind of turn that also serves the
+ * sockets (the runtime polls I/O before timers fire, not between immediates). One line matters:
+ * separate timers coming due together would fire back to back with no I/O between.
  */
 export function nextTurn(): Promise<void> {
   return new Promise((resolve) => {
