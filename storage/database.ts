@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type initSqlJs from 'sql.js';
 import type { Database as SqlJsDatabase, SqlValue } from 'sql.js';
-import { replaceFileDurablySync } from './durable-file';
+import { replaceFileDurably } from './durable-file';
 import { MIGRATIONS } from './migrations';
 import { Replica } from './replica';
 import type { Statement } from './replica-protocol';
@@ -245,7 +245,7 @@ export class Store {
 
   /** Writes this thread's copy to the file at once (start-up and shutdown only: it blocks). */
   private writeNow(): void {
-    replaceFileDurablySync(this.path as string, this.exportBytes(), 'main');
+    replaceFileDurably(this.path as string, this.exportBytes(), 'main');
     this.changeLog = [];
     this.flushCount += 1;
   }

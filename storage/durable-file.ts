@@ -1,40 +1,19 @@
 import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
-import { open, rename } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /**
  * Replaces `path` with `bytes` so that a crash leaves the old file or the new one, never a torn
- * one: write a temporary file beside it, fsync it, rename it over, fsync the directory.
- * `tag` keeps the temporary names of different writers apart.
+ * one: write a temporary file beside it, fsync it, rename it over, fsync the directory. The calls
+ * block: the replica thread, which makes most of these writes, has nothing else to do meanwhile,
+ * and the main thread makes them only at start-up and shutdown. `tag` keeps the temporary names of
+ * different writers apart.
  */
-export async function replaceFileDurably(
-  path: string,
-  bytes: Uint8Array,
-  tag: string,
-): Promise<void> {
-  const temporary = temporaryPath(path, tag);
-  const file = await open(temporary, 'w', 0o600);
-  try {
-    await file.writeFile(bytes);
-    await file.sync();
-  } finally {
-    await file.close();
-  }
-  await rename(temporary, path);
-  const directory = await open(dirname(path), 'r');
-  try {
-    await directory.sync();
-  } finally {
-    await directory.close();
-  }
-}
-
-/** The same replacement with blocking calls: for start-up and shutdown, when nothing else runs. */
-export function replaceFileDurablySync(path: string, bytes: Uint8Array, tag: string): void {
+export function replaceFileDurably(path: string, bytes: Uint8Array, tag: string): void {
   const temporary = temporaryPath(path, tag);
   const fd = openSync(temporary, 'w', 0o600);
   try {
-    writeSync(fd, bytes);
+    // A write may take only part of the bytes; the rest follow.
+    for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset);
     fsyncSync(fd);
   } finally {
     closeSync(fd);
