@@ -13,7 +13,7 @@ export function replaceFileDurably(path: string, bytes: Uint8Array, tag: string)
   const fd = openSync(temporary, 'w', 0o600);
   try {
     // A write may take only part of the bytes; the rest follow.
-    for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset);
+    for (let offset = 0; offset < bytes.length;) offset += writeSync(fd, bytes, offset);
     fsyncSync(fd);
   } finally {
     closeSync(fd);

@@ -276,21 +276,21 @@ describe('Store replica', () => {
   });
 });
 
-  it.skipIf(process.platform !== 'linux')(
-    'runs the replica thread below the main thread, and only that thread',
-    async () => {
-      const store = await openStore(tempPath());
-      await store.write(() => putSetting(store, 'k', 'v'));
-      // Field 19 of /proc/<pid>/task/<tid>/stat is the thread's niceness.
-      const niceness = (tid: string) => {
-        const stat = readFileSync(`/proc/${process.pid}/task/${tid}/stat`, 'utf8');
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
-      };
-      const tids = readdirSync(`/proc/${process.pid}/task`);
-      expect(niceness(String(process.pid))).toBe(0);
-      expect(tids.filter((tid) => niceness(tid) === 10)).toHaveLength(1);
-    },
-  );
+it.skipIf(process.platform !== 'linux')(
+  'runs the replica thread below the main thread, and only that thread',
+  async () => {
+    const store = await openStore(tempPath());
+    await store.write(() => putSetting(store, 'k', 'v'));
+    // Field 19 of /proc/<pid>/task/<tid>/stat is the thread's niceness.
+    const niceness = (tid: string) => {
+      const stat = readFileSync(`/proc/${process.pid}/task/${tid}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    };
+    const tids = readdirSync(`/proc/${process.pid}/task`);
+    expect(niceness(String(process.pid))).toBe(0);
+    expect(tids.filter((tid) => niceness(tid) === 10)).toHaveLength(1);
+  },
+);
 
 describe('Store replica when its copy stops matching', () => {
   it('starts the replica over from the main copy when the file it first loads differs', async () => {
