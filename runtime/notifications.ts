@@ -1,4 +1,5 @@
 import type { EventBus } from '../core/events';
+import { nextTurn } from '../core/turns';
 import type { ScanNotifier } from '../core/notify/scan-notifier';
 import type { Logger } from './logger';
 
@@ -24,12 +25,15 @@ export function wireNotifications(
 ): NotificationWiring {
   const inFlight = new Set<Promise<void>>();
   const track = (scanId: string) => {
-    const delivery = notifier.scanFinished(scanId).catch((error) =>
-      logger.error('scan notification failed unexpectedly', {
-        scan_id: scanId,
-        cause: String((error as Error)?.message ?? error),
-      }),
-    );
+    // In a turn of its own: reading the scan and the channels is not the finishing scan's work.
+    const delivery = nextTurn()
+      .then(() => notifier.scanFinished(scanId))
+      .catch((error) =>
+        logger.error('scan notification failed unexpectedly', {
+          scan_id: scanId,
+          cause: String((error as Error)?.message ?? error),
+        }),
+      );
     inFlight.add(delivery);
     void delivery.finally(() => inFlight.delete(delivery));
   };

@@ -1,5 +1,6 @@
 import type { WebhookService } from '../core/webhooks/service';
 import type { DeliveryAttempt, DeliveryRepository, WebhookDelivery } from '../core/webhooks/types';
+import { nextTurn } from '../core/turns';
 import type { Logger } from './logger';
 import { LagPace, type RequestActivity } from './pace';
 import type { Timer, TimerHandle } from './timer';
@@ -156,7 +157,8 @@ export class WebhookWorker {
   private scheduleApply(): void {
     if (this.isApplyScheduled) return;
     this.isApplyScheduled = true;
-    setImmediate(() => {
+    // A background step like a scan's: it takes its turn in the line that lets requests in.
+    void nextTurn().then(() => {
       this.isApplyScheduled = false;
       const batch = this.outcomes;
       this.outcomes = [];

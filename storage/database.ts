@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type initSqlJs from 'sql.js';
 import type { Database as SqlJsDatabase, SqlValue } from 'sql.js';
+import { nextTurn } from '../core/turns';
 import { replaceFileDurably } from './durable-file';
 import { MIGRATIONS } from './migrations';
 import { Replica } from './replica';
@@ -257,20 +258,15 @@ interface Waiter {
 }
 
 /**
- * Settles the commits of one flush one per turn of the event loop. Each commit's caller resumes
- * and runs on until its next wait; settled all at once, a large group would hold the loop for the
- * sum of those runs, and requests arriving meanwhile would wait behind all of them.
+ * Settles the commits of one flush one per turn of the event loop, in the same line as the other
+ * background steps. Each commit's caller resumes and runs on until its next wait; settled all at
+ * once, a large group would hold the loop for the sum of those runs, and requests arriving
+ * meanwhile would wait behind all of them.
  */
 function resumeInTurns(waiters: Waiter[], error: Error | undefined): void {
-  let next = 0;
-  const settleOne = () => {
-    const waiter = waiters[next++];
-    if (!waiter) return;
-    if (error) waiter.reject(error);
-    else waiter.resolve();
-    if (next < waiters.length) setImmediate(settleOne);
-  };
-  settleOne();
+  for (const waiter of waiters) {
+    void nextTurn().then(() => (error ? waiter.reject(error) : waiter.resolve()));
+  }
 }
 
 function openFile(SQL: initSqlJs.SqlJsStatic, path: string): SqlJsDatabase {

@@ -73,7 +73,9 @@ export function createScanService(deps: ScanServiceDependencies): ScanService {
 
   return {
     async start(request, trigger) {
-      // 1. Resolve the plan; refusals here never count toward the quota.
+      // 1. Resolve the plan; refusals here never count toward the quota. Each step below that
+      // reads or writes the database begins a turn of its own, so requests get in between.
+      await nextTurn();
       const accounts = await deps.listAccounts();
       await nextTurn();
       const plan = planScan(request, {
@@ -150,6 +152,7 @@ export function createScanService(deps: ScanServiceDependencies): ScanService {
     },
 
     async execute(scanId, signal) {
+      await nextTurn();
       const scan = deps.scans.get(scanId);
       if (!scan || scan.status !== 'queued') return;
       const accounts = plannedAccounts.get(scanId) ?? (await replan(scan));

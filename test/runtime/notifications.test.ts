@@ -34,6 +34,9 @@ describe('wireNotifications', () => {
     bus.publish('scan.completed', { scan_id: 'scan_slow' });
     bus.publish('scan.canceled', { scan_id: 'scan_gone' });
     bus.publish('scan.started', { scan_id: 'scan_ignored' });
+    // Each delivery starts on a later turn of the event loop, not inside publish().
+    expect(seen).toEqual([]);
+    await Bun.sleep(5);
     expect(seen).toEqual(['scan_broken', 'scan_slow', 'scan_gone']);
 
     let idle = false;
