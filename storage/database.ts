@@ -1,12 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type initSqlJs from 'sql.js';
-import type { Database as SqlJsDatabase, SqlValue } from 'sql.js';
+import type { Database as SqlJsDatabase, SqlValue, Statement as SqlJsStatement } from 'sql.js';
 import { nextTurn } from '../core/turns';
 import { replaceFileDurably } from './durable-file';
 import { MIGRATIONS } from './migrations';
 import { Replica } from './replica';
 import type { Statement } from './replica-protocol';
 import { configureConnection, loadSqlJs } from './sql-js';
+
+/** Prepared statements kept at most. */
+const MAX_PREPARED = 500;
 
 /** A row as sql.js returns it: column name → value. */
 export type Row = Record<string, SqlValue>;
@@ -49,6 +52,12 @@ export class Store {
   /** Where the open transaction's changes start in the log. */
   private transactionStart = 0;
   private readonly replica: Replica | undefined;
+  /**
+   * Prepared statements by SQL text. Compiling a statement costs as much as running a small one,
+   * and the same few hundred texts run over and over; an export frees them all (sql.js reopens
+   * the connection), so the cache is emptied there.
+   */
+  private readonly statements = new Map<string, SqlJsStatement>();
   /** Number of whole-file writes so far (the write benchmark reports flushes per write). */
   flushCount = 0;
 
@@ -74,7 +83,7 @@ export class Store {
 
   /** Runs a statement that changes rows; the caller commits. */
   run(sql: string, params: SqlValue[] = []): void {
-    this.db.run(sql, params);
+    this.prepared(sql).run(params);
     this.log(sql, params);
   }
 
@@ -102,14 +111,14 @@ export class Store {
 
   /** All rows of a query. */
   all<T extends Row = Row>(sql: string, params: SqlValue[] = []): T[] {
-    const statement = this.db.prepare(sql);
+    const statement = this.prepared(sql);
     try {
       statement.bind(params);
       const rows: T[] = [];
       while (statement.step()) rows.push(statement.getAsObject() as T);
       return rows;
     } finally {
-      statement.free();
+      statement.reset();
     }
   }
 
@@ -165,14 +174,32 @@ export class Store {
       resumeInTurns(this.waiters.splice(0), undefined);
     }
     this.isClosed = true;
+    this.freeStatements();
     this.db.close();
   }
 
   /** The database file's bytes as they would be written now. */
   exportBytes(): Uint8Array {
+    this.statements.clear();
     const bytes = this.db.export();
     configureConnection(this.db);
     return bytes;
+  }
+
+  private prepared(sql: string): SqlJsStatement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      // The texts are the code's own, a bounded set; the guard only stops a runaway.
+      if (this.statements.size >= MAX_PREPARED) this.freeStatements();
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  private freeStatements(): void {
+    for (const statement of this.statements.values()) statement.free();
+    this.statements.clear();
   }
 
   private migrate(): boolean {
