@@ -11,7 +11,7 @@ import type { ScheduleRecord, ScheduleRepository, ScheduleTiming } from './types
 /** Due schedules started at once in one pass. */
 export const RUNS_AT_ONCE = 8;
 /** Due schedules read per query in a pass: a burst of due runs is read in pieces, not at once. */
-const DUE_PAGE = 32;
+const DUE_PAGE = RUNS_AT_ONCE;
 /** Schedules read per page when looking for those that target an account. */
 const TARGETING_PAGE = 250;
 
