@@ -4,21 +4,16 @@
  * whole database, and doing that here keeps the main thread free for requests.
  */
 import { readFileSync } from 'node:fs';
-import { setPriority } from 'node:os';
 import type { Database } from 'sql.js';
 import { replaceFileDurably } from './durable-file';
 import type { FlushReply, FlushRequest } from './replica-protocol';
+import { lowerThisThread } from './thread-priority';
 import { configureConnection, loadSqlJs } from './sql-js';
 
 declare const self: Worker;
 
-/**
- * This thread's niceness: when it and the main thread contend for a core, the one that answers
- * requests goes first, and flushes still get a share. Only Linux sets it for one thread; elsewhere
- * it would lower the whole process.
- */
-const NICENESS = 10;
-if (process.platform === 'linux') setPriority(NICENESS);
+// Flushes run only on cores the serving thread and the API's clients leave free.
+lowerThisThread();
 
 let db: Database | undefined;
 // Loading sql.js takes tens of milliseconds: begin before the first flush asks for it.

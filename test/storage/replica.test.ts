@@ -281,14 +281,14 @@ it.skipIf(process.platform !== 'linux')(
   async () => {
     const store = await openStore(tempPath());
     await store.write(() => putSetting(store, 'k', 'v'));
-    // Field 19 of /proc/<pid>/task/<tid>/stat is the thread's niceness.
-    const niceness = (tid: string) => {
+    // Field 41 of /proc/<pid>/task/<tid>/stat is the thread's scheduling policy (5: SCHED_IDLE).
+    const policy = (tid: string) => {
       const stat = readFileSync(`/proc/${process.pid}/task/${tid}/stat`, 'utf8');
-      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[38]);
     };
     const tids = readdirSync(`/proc/${process.pid}/task`);
-    expect(niceness(String(process.pid))).toBe(0);
-    expect(tids.filter((tid) => niceness(tid) === 10)).toHaveLength(1);
+    expect(policy(String(process.pid))).toBe(0);
+    expect(tids.filter((tid) => policy(tid) === 5)).toHaveLength(1);
   },
 );
 
