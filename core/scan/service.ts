@@ -73,8 +73,8 @@ export function createScanService(deps: ScanServiceDependencies): ScanService {
 
   return {
     async start(request, trigger) {
-      // 1. Resolve the plan; refusals here never count toward the quota. Each step below that
-      // reads or writes the database begins a turn of its own, so requests get in between.
+      // 1. Resolve the plan; refusals here never count toward the quota. Listing the accounts and
+      // what follows it each run in a turn of their own, so requests get in between.
       await nextTurn();
       const accounts = await deps.listAccounts();
       await nextTurn();
@@ -152,6 +152,7 @@ export function createScanService(deps: ScanServiceDependencies): ScanService {
     },
 
     async execute(scanId, signal) {
+      // The queue starts a scan as the previous one ends: not in that scan's turn.
       await nextTurn();
       const scan = deps.scans.get(scanId);
       if (!scan || scan.status !== 'queued') return;
