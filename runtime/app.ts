@@ -259,7 +259,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     schedules: createScheduleRepository(store),
     audit,
     clock,
-    startScan: (request) => scans.start(request, 'schedule'),
+    startScan: (request, durability) => scans.start(request, 'schedule', durability),
     scanStatus: (scanId) => scanRecords.get(scanId)?.status,
     listAccounts,
     admitRun: () => runPace.admit(),

@@ -12,7 +12,7 @@ export function createAuditRepository(
   clock: () => Date = () => new Date(),
 ): AuditRepository {
   return {
-    async record({ action, target, details = {} }) {
+    async record({ action, target, details = {} }, durability) {
       const now = clock();
       const event: AuditEvent = {
         id: newId('evt', now.getTime()),
@@ -21,11 +21,13 @@ export function createAuditRepository(
         details: redactDetails(details),
         created_at: now.toISOString(),
       };
-      await store.write(() =>
-        store.run(
-          'INSERT INTO audit_events (id, action, target, details, created_at) VALUES (?, ?, ?, ?, ?)',
-          [event.id, event.action, event.target, JSON.stringify(event.details), event.created_at],
-        ),
+      await store.write(
+        () =>
+          store.run(
+            'INSERT INTO audit_events (id, action, target, details, created_at) VALUES (?, ?, ?, ?, ?)',
+            [event.id, event.action, event.target, JSON.stringify(event.details), event.created_at],
+          ),
+        durability,
       );
       return event;
     },

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type initSqlJs from 'sql.js';
 import type { Database as SqlJsDatabase, SqlValue, Statement as SqlJsStatement } from 'sql.js';
+import type { Durability } from '../core/repositories';
 import { nextTurn } from '../core/turns';
 import { replaceFileDurably } from './durable-file';
 import { MIGRATIONS } from './migrations';
@@ -24,6 +25,13 @@ export interface OpenOptions {
   path?: string;
   /** How long a write waits for others to share its flush, in milliseconds. */
   flushDelayMs?: number;
+  /**
+   * The same for a background write (50 ms by default). Every flush serialises and syncs the
+   * whole file, and those cores and that disk are the API's too: a storm of background work (a
+   * thousand scheduled scans, say) flushing every few milliseconds shows in the API's tail
+   * latency, while no one notices its writes landing a few dozen milliseconds later.
+   */
+  backgroundDelayMs?: number;
 }
 
 /** Raised when the database file exists but cannot be read as a database. */
@@ -47,7 +55,13 @@ export class DatabaseFileError extends Error {
 export class Store {
   /** Commits waiting for the next flush. */
   private waiters: Waiter[] = [];
+  /** Whether a waiting commit is one an API call acknowledges once it is on disk. */
+  private isAcknowledgedWaiting = false;
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When the armed flush fires (performance.now() time). */
+  private flushDueAt = Number.POSITIVE_INFINITY;
+  /** The next flush starts no sooner than this (performance.now() time): see scheduleFlush. */
+  private spacedUntil = 0;
   private flushInFlight: Promise<void> | undefined;
   private closing = false;
   private isClosed = false;
@@ -69,6 +83,7 @@ export class Store {
     private readonly db: SqlJsDatabase,
     private readonly path: string | undefined,
     private readonly flushDelayMs: number,
+    private readonly backgroundDelayMs: number,
   ) {
     this.replica = path ? new Replica(path, () => this.exportForSeed()) : undefined;
   }
@@ -78,7 +93,12 @@ export class Store {
     const SQL = await loadSqlJs();
     const db = options.path ? openFile(SQL, options.path) : new SQL.Database();
     configureConnection(db);
-    const store = new Store(db, options.path, options.flushDelayMs ?? 2);
+    const store = new Store(
+      db,
+      options.path,
+      options.flushDelayMs ?? 2,
+      options.backgroundDelayMs ?? 50,
+    );
     // Before anything is served, the file must match this copy: the replica starts from it.
     const migrated = store.migrate();
     if (options.path && (migrated || !existsSync(options.path))) store.writeNow();
@@ -140,21 +160,22 @@ export class Store {
    * Runs `work` as one transaction (all or nothing in memory) and resolves once it is on disk.
    * sql.js is single-threaded, so nothing interleaves with `work` while it runs.
    */
-  async write<T>(work: () => T): Promise<T> {
+  async write<T>(work: () => T, durability: Durability = 'acknowledged'): Promise<T> {
     const result = this.transaction(work);
-    await this.commit();
+    await this.commit(durability);
     return result;
   }
 
   /**
-   * Resolves once everything written so far is on disk. Calls within `flushDelayMs` of each other,
-   * or made while a flush is under way, share the next flush, so a burst of acknowledged writes
-   * costs one file write.
+   * Resolves once everything written so far is on disk. Calls within `flushDelayMs` of each other
+   * (`backgroundDelayMs` for background ones), or made while a flush is under way, share the next
+   * flush, so a burst of writes costs one file write.
    */
-  commit(): Promise<void> {
+  commit(durability: Durability = 'acknowledged'): Promise<void> {
     if (!this.path) return Promise.resolve();
     if (this.isClosed) return Promise.reject(new Error('the database is closed'));
     const flushed = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    if (durability === 'acknowledged') this.isAcknowledgedWaiting = true;
     this.scheduleFlush();
     return flushed;
   }
@@ -244,30 +265,39 @@ export class Store {
   }
 
   /**
-   * Arms the next flush. Commits made while a flush was under way (a steady stream of them) wait
-   * FLUSH_SPACING − 1 times that flush's duration, capped, so that writing takes at most about
-   * 1/FLUSH_SPACING of the time: each flush serialises and syncs the whole file however few rows
-   * changed, and the cores and the disk it takes are the API's too. A commit after a quiet spell
-   * waits only flushDelayMs.
+   * Arms the next flush, or brings an armed one forward when an acknowledged commit arrives.
+   * After a flush that ran while commits kept coming, the next waits FLUSH_SPACING − 1 times its
+   * duration, capped, so that writing takes at most about 1/FLUSH_SPACING of the time: each flush
+   * serialises and syncs the whole file however few rows changed.
    */
-  private scheduleFlush(afterFlushMs?: number): void {
-    if (this.closing || this.flushTimer || this.flushInFlight || !this.waiters.length) return;
-    const spacing = Math.min(MAX_SPACING_MS, (FLUSH_SPACING - 1) * (afterFlushMs ?? 0));
-    this.flushTimer = setTimeout(
-      () => {
-        this.flushTimer = undefined;
-        const started = performance.now();
-        this.flushInFlight = this.flushThroughReplica().finally(() => {
-          this.flushInFlight = undefined;
-          this.scheduleFlush(performance.now() - started);
-        });
-      },
-      Math.max(this.flushDelayMs, spacing),
-    );
+  private scheduleFlush(): void {
+    if (this.closing || this.flushInFlight || !this.waiters.length) return;
+    const now = performance.now();
+    const delay = this.isAcknowledgedWaiting ? this.flushDelayMs : this.backgroundDelayMs;
+    const dueAt = Math.max(this.spacedUntil, now + delay);
+    if (this.flushTimer) {
+      if (dueAt >= this.flushDueAt) return;
+      clearTimeout(this.flushTimer);
+    }
+    this.flushDueAt = dueAt;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      this.flushDueAt = Number.POSITIVE_INFINITY;
+      const started = performance.now();
+      this.flushInFlight = this.flushThroughReplica().finally(() => {
+        // Only commits that came while it ran (a steady stream) are spaced from this flush.
+        const ended = performance.now();
+        const spacing = Math.min(MAX_SPACING_MS, (FLUSH_SPACING - 1) * (ended - started));
+        this.spacedUntil = this.waiters.length ? ended + spacing : 0;
+        this.flushInFlight = undefined;
+        this.scheduleFlush();
+      });
+    }, dueAt - now);
   }
 
   private async flushThroughReplica(): Promise<void> {
     const waiters = this.waiters.splice(0);
+    this.isAcknowledgedWaiting = false;
     const statements = this.changeLog;
     this.changeLog = [];
     try {

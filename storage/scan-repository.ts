@@ -16,8 +16,8 @@ const BOOLEAN_COLUMNS = ['includes_kubernetes', 'counted_toward_quota'] as const
 export function createScanRepository(store: Store): ScanRepository {
   const read = (row: Row | undefined) => (row ? fromRow(row) : undefined);
   return {
-    create(scan) {
-      return store.write(() => store.insert('scans', toRow(scan)));
+    create(scan, durability) {
+      return store.write(() => store.insert('scans', toRow(scan)), durability);
     },
     get(id) {
       return read(store.get('SELECT * FROM scans WHERE id = ?', [id]));
@@ -40,14 +40,14 @@ export function createScanRepository(store: Store): ScanRepository {
       );
       return toPage(rows.map(fromRow), limit, (scan) => ({ key: scan.created_at, id: scan.id }));
     },
-    update(id, patch) {
-      return store.write(() => updateRow(store, id, patch));
+    update(id, patch, durability) {
+      return store.write(() => updateRow(store, id, patch), durability);
     },
-    finish(id, patch, findings) {
+    finish(id, patch, findings, durability) {
       return store.write(() => {
         updateRow(store, id, patch);
         for (const finding of findings) insertFinding(store, finding);
-      });
+      }, durability);
     },
     countTowardQuota(since) {
       const row = store.get<{ n: number }>(
@@ -85,7 +85,7 @@ export function createScanRepository(store: Store): ScanRepository {
         )
         .map(fromRow);
     },
-    pruneFindings(keep) {
+    pruneFindings(keep, durability) {
       // Only older scans that still hold findings: each completion then costs one probe per old
       // scan, not a DELETE per old scan.
       const stale = store.all<{ id: string }>(
@@ -98,7 +98,7 @@ export function createScanRepository(store: Store): ScanRepository {
       if (!stale.length) return Promise.resolve();
       return store.write(() => {
         for (const { id } of stale) store.run('DELETE FROM findings WHERE scan_id = ?', [id]);
-      });
+      }, durability);
     },
   };
 }

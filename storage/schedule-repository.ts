@@ -62,16 +62,18 @@ export function createScheduleRepository(store: Store): ScheduleRepository {
       );
       return row?.at ?? undefined;
     },
-    update(id, patch) {
+    update(id, patch, durability) {
       const row = toRow(patch);
       delete row.id;
       const columns = Object.keys(row);
       if (!columns.length) return Promise.resolve();
-      return store.write(() =>
-        store.run(
-          `UPDATE schedules SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`,
-          [...Object.values(row), id],
-        ),
+      return store.write(
+        () =>
+          store.run(
+            `UPDATE schedules SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`,
+            [...Object.values(row), id],
+          ),
+        durability,
       );
     },
     async remove(id) {

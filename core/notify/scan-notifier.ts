@@ -137,7 +137,8 @@ async function settleEmail(
   const recipients = reportRecipients(scan);
   if (recipients.length === 0) return;
   const next: ReportEmailStatus = { status, ...(reason ? { reason } : {}), recipients };
-  await deps.scans.update(scan.id, { report_email_status: next });
+  // After the e-mail went or did not: no call waits on this record.
+  await deps.scans.update(scan.id, { report_email_status: next }, 'background');
 }
 
 /** Sends the scan's PDF to its report_emails, when SMTP is set and the policy says so. */

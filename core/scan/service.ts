@@ -1,4 +1,4 @@
-import type { AuditRepository, SettingsRepository } from '../repositories';
+import type { AuditRepository, Durability, SettingsRepository } from '../repositories';
 import { CwsError } from '../errors';
 import type { EventBus, ScanProgressSnapshot } from '../events';
 import { newId } from '../ids';
@@ -44,7 +44,8 @@ export interface ScanServiceDependencies {
 
 /** The scan lifecycle: start (plan, quota, queue), execute, cancel, progress and recovery. */
 export interface ScanService {
-  start(request: ScanRequest, trigger: TriggerSource): Promise<ScanRecord>;
+  /** `durability` says whether a caller answers once the scan is stored (an API call does). */
+  start(request: ScanRequest, trigger: TriggerSource, durability?: Durability): Promise<ScanRecord>;
   execute(scanId: string, signal: AbortSignal): Promise<void>;
   cancel(scanId: string): Promise<ScanRecord>;
   progress(scanId: string): ScanProgressSnapshot | undefined;
@@ -72,7 +73,7 @@ export function createScanService(deps: ScanServiceDependencies): ScanService {
   };
 
   return {
-    async start(request, trigger) {
+    async start(request, trigger, durability = 'acknowledged') {
       // 1. Resolve the plan; refusals here never count toward the quota. Listing the accounts and
       // what follows it each run in a turn of their own, so requests get in between.
       await nextTurn();
@@ -135,17 +136,22 @@ export function createScanService(deps: ScanServiceDependencies): ScanService {
         counted_toward_quota: false,
       };
       plannedAccounts.set(scan.id, plan.accounts);
-      await deps.scans.create(scan);
+      // The scan and its audit entry share one flush.
+      const stored = deps.scans.create(scan, durability);
+      const audited = deps.audit.record(
+        {
+          action: 'scan.started',
+          target: `scans/${scan.id}`,
+          details: { trigger, accounts: scan.selected_accounts },
+        },
+        durability,
+      );
+      await Promise.all([stored, audited]);
       setProgress(scan.id, {
         phase: 'queued',
         checks_total: 0,
         checks_done: 0,
         progress_percent: 0,
-      });
-      await deps.audit.record({
-        action: 'scan.started',
-        target: `scans/${scan.id}`,
-        details: { trigger, accounts: scan.selected_accounts },
       });
       deps.enqueue(scan.id);
       return scan;
@@ -159,7 +165,8 @@ export function createScanService(deps: ScanServiceDependencies): ScanService {
       const accounts = plannedAccounts.get(scanId) ?? (await replan(scan));
       plannedAccounts.delete(scanId);
       const startedAt = deps.clock().toISOString();
-      await deps.scans.update(scanId, { status: 'running', started_at: startedAt });
+      // From here on no one waits to answer: the scan's writes share flushes with others'.
+      await deps.scans.update(scanId, { status: 'running', started_at: startedAt }, 'background');
       deps.bus.publish('scan.started', { scan_id: scanId });
       await nextTurn();
 
@@ -268,7 +275,9 @@ export function createScanService(deps: ScanServiceDependencies): ScanService {
     const succeeded = outcome.checks_total - outcome.checks_failed;
     const status = outcome.canceled ? 'canceled' : succeeded > 0 ? 'completed' : 'failed';
     const firstError = outcome.accounts.flatMap((a) => a.errors)[0];
-    await deps.scans.finish(
+    // The final state, the pruning and the audit entry share one flush. Each write's transaction
+    // runs when it is called, so they apply in this order.
+    const saved = deps.scans.finish(
       scanId,
       {
         status,
@@ -296,18 +305,23 @@ export function createScanService(deps: ScanServiceDependencies): ScanService {
         counted_toward_quota: succeeded > 0 && !outcome.canceled && !demoOnly,
       },
       findings,
+      'background',
     );
-    await deps.scans.pruneFindings(deps.retainScans);
+    const pruned = deps.scans.pruneFindings(deps.retainScans, 'background');
+    const audited = deps.audit.record(
+      {
+        action: `scan.${status}`,
+        target: `scans/${scanId}`,
+        details: { findings: findings.length, checks_failed: outcome.checks_failed },
+      },
+      'background',
+    );
+    await Promise.all([saved, pruned, audited]);
     await nextTurn();
     const done = deps.scans.get(scanId) as ScanRecord;
     live.set(scanId, progressFromRecord(done));
     deps.bus.publish('scan.progress', { scan_id: scanId, progress: progressFromRecord(done) });
     live.delete(scanId);
-    await deps.audit.record({
-      action: `scan.${status}`,
-      target: `scans/${scanId}`,
-      details: { findings: findings.length, checks_failed: outcome.checks_failed },
-    });
     if (status === 'completed') deps.bus.publish('scan.completed', { scan_id: scanId });
     else if (status === 'canceled') deps.bus.publish('scan.canceled', { scan_id: scanId });
     else deps.bus.publish('scan.failed', { scan_id: scanId, error: done.error ?? 'failed' });

@@ -1,5 +1,6 @@
 import type { FailureCategory, Finding, Provider } from '../model';
 import type { Page, PageRequest } from '../pagination';
+import type { Durability } from '../repositories';
 
 export const SCAN_STATUSES = ['queued', 'running', 'completed', 'failed', 'canceled'] as const;
 export type ScanStatus = (typeof SCAN_STATUSES)[number];
@@ -89,19 +90,24 @@ export interface FindingFilter {
 
 /** Scans as stored: every change resolves once it is on disk. */
 export interface ScanRepository {
-  create(scan: ScanRecord): Promise<void>;
+  create(scan: ScanRecord, durability?: Durability): Promise<void>;
   get(id: string): ScanRecord | undefined;
   list(filter: { status?: ScanStatus }, page: PageRequest): Page<ScanRecord>;
-  update(id: string, patch: Partial<ScanRecord>): Promise<void>;
+  update(id: string, patch: Partial<ScanRecord>, durability?: Durability): Promise<void>;
   /** Writes the final state and every finding in one transaction. */
-  finish(id: string, patch: Partial<ScanRecord>, findings: StoredFinding[]): Promise<void>;
+  finish(
+    id: string,
+    patch: Partial<ScanRecord>,
+    findings: StoredFinding[],
+    durability?: Durability,
+  ): Promise<void>;
   countTowardQuota(since: Date): number;
   countActive(): number;
   listByStatus(status: ScanStatus): ScanRecord[];
   latestCompleted(options?: { withKubernetes?: boolean; since?: Date }): ScanRecord | undefined;
   listCompletedSince(since: Date): ScanRecord[];
   /** Drops the findings of completed scans older than the newest `keep`. */
-  pruneFindings(keep: number): Promise<void>;
+  pruneFindings(keep: number, durability?: Durability): Promise<void>;
 }
 
 /** Findings as stored. */

@@ -3,7 +3,7 @@ import { CwsError, type ErrorDetail } from '../errors';
 import { newId } from '../ids';
 import type { ScanAccount } from '../model';
 import type { Page, PageRequest } from '../pagination';
-import type { AuditRepository } from '../repositories';
+import type { AuditRepository, Durability } from '../repositories';
 import type { ScanRecord, ScanRequest, ScanStatus } from '../scan/types';
 import { checkTiming, nextRunAt } from './timing';
 import type { ScheduleRecord, ScheduleRepository, ScheduleTiming } from './types';
@@ -21,7 +21,7 @@ export interface ScheduleServiceDependencies {
   audit: AuditRepository;
   clock: () => Date;
   /** Starts a scan on behalf of a schedule; throws CwsError when the scan is refused. */
-  startScan: (request: ScanRequest) => Promise<ScanRecord>;
+  startScan: (request: ScanRequest, durability: Durability) => Promise<ScanRecord>;
   /** The status of a scan, to skip a run while the previous one is still going. */
   scanStatus: (scanId: string) => ScanStatus | undefined;
   /**
@@ -276,13 +276,15 @@ export function createScheduleService(deps: ScheduleServiceDependencies): Schedu
     let error: string | null = null;
     let failure: CwsError | undefined;
     let cause: unknown;
+    // A run the timer fired answers no one; a run-now call answers once the run is recorded.
+    const durability: Durability = scheduled ? 'background' : 'acknowledged';
     const previous = schedule.last_scan_id ? deps.scanStatus(schedule.last_scan_id) : undefined;
     const isSkipped = scheduled && (previous === 'queued' || previous === 'running');
     if (isSkipped) {
       error = `skipped: scan ${schedule.last_scan_id} is still ${previous}`;
     } else {
       try {
-        scan = await deps.startScan(schedule.scan);
+        scan = await deps.startScan(schedule.scan, durability);
       } catch (thrown) {
         failure =
           thrown instanceof CwsError ? thrown : new CwsError('internal.error', 'unexpected error');
@@ -290,12 +292,16 @@ export function createScheduleService(deps: ScheduleServiceDependencies): Schedu
         error = `${failure.code}: ${failure.message}`;
       }
     }
-    await deps.schedules.update(schedule.id, {
-      last_run_at: Math.floor(now.getTime() / 1000),
-      last_scan_id: scan?.id ?? (isSkipped ? schedule.last_scan_id : null),
-      last_error: error,
-      ...(scheduled ? { next_run_at: nextRunAt(schedule, now, false) } : {}),
-    });
+    await deps.schedules.update(
+      schedule.id,
+      {
+        last_run_at: Math.floor(now.getTime() / 1000),
+        last_scan_id: scan?.id ?? (isSkipped ? schedule.last_scan_id : null),
+        last_error: error,
+        ...(scheduled ? { next_run_at: nextRunAt(schedule, now, false) } : {}),
+      },
+      durability,
+    );
     return {
       report: { schedule_id: schedule.id, scan_id: scan?.id ?? null, error, cause },
       scan,

@@ -1,4 +1,5 @@
 import type { Page, PageRequest } from '../pagination';
+import type { Durability } from '../repositories';
 import type { ScanRequest } from '../scan/types';
 
 /**
@@ -43,6 +44,6 @@ export interface ScheduleRepository {
   listDue(dueBy: number, limit: number, after?: { at: number; id: string }): ScheduleRecord[];
   /** Unix seconds of the soonest next run of an enabled schedule. */
   soonestRunAt(): number | undefined;
-  update(id: string, patch: Partial<ScheduleRecord>): Promise<void>;
+  update(id: string, patch: Partial<ScheduleRecord>, durability?: Durability): Promise<void>;
   remove(id: string): Promise<boolean>;
 }

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProviderScanner } from '../../core/model';
+import type { Durability } from '../../core/repositories';
 import { createFakeScanner } from '../fakes/scanner';
 import { writeAwsProfiles, type AwsProfileFiles } from '../support/aws-profile';
 import { createTestApp, waitForScan, type TestApp } from '../support/app';
@@ -320,6 +321,63 @@ async function waitForStatus(test: TestApp, scanId: string, status: string): Pro
   }
   throw new Error(`scan ${scanId} never became ${status}`);
 }
+
+/** Each write as `verb table` with the durability of the commit that covered it. */
+function watchWrites(test: TestApp): Map<string, Set<Durability>> {
+  const store = test.app.store;
+  const seen = new Map<string, Set<Durability>>();
+  let pending: string[] = [];
+  const run = store.run.bind(store);
+  store.run = (sql, params) => {
+    const write = /^(INSERT INTO|UPDATE|DELETE FROM) (\w+)/.exec(sql);
+    if (write) pending.push(`${write[1]} ${write[2]}`);
+    run(sql, params);
+  };
+  const commit = store.commit.bind(store);
+  store.commit = (durability = 'acknowledged') => {
+    for (const write of pending) seen.set(write, (seen.get(write) ?? new Set()).add(durability));
+    pending = [];
+    return commit(durability);
+  };
+  return seen;
+}
+
+describe('how soon the writes of a run reach the disk', () => {
+  it('lets every write of a run the timer fired wait to share a flush', async () => {
+    const time = new ManualClock(START);
+    const test = await start(time);
+    await test.callJson('POST', '/v1/schedules', {
+      name: 'every hour',
+      run_at: START_S + 60,
+      interval_minutes: 60,
+      scan: { selected_accounts: ['profile_abc123'] },
+    });
+    const writes = watchWrites(test);
+    await time.advance(60_000, () => test.app.scheduler.settled());
+    await test.app.queue.whenIdle();
+
+    expect(Object.fromEntries([...writes].map(([write, kinds]) => [write, [...kinds]]))).toEqual({
+      'INSERT INTO scans': ['background'],
+      'INSERT INTO audit_events': ['background'],
+      'UPDATE schedules': ['background'],
+      'UPDATE scans': ['background'],
+    });
+  });
+
+  it("has the writes a run-now call answers for flushed promptly, and its scan's not", async () => {
+    const test = await start(new ManualClock(START));
+    const created = await test.callJson('POST', '/v1/schedules', nightly);
+    const writes = watchWrites(test);
+    const { body } = await test.callJson('POST', `/v1/schedules/${created.body.id}/run-now`);
+    await waitForScan(test, body.scan_id);
+
+    expect(writes.get('INSERT INTO scans')).toEqual(new Set(['acknowledged']));
+    expect(writes.get('UPDATE schedules')).toEqual(new Set(['acknowledged']));
+    expect(writes.get('UPDATE scans')).toEqual(new Set(['background']));
+    // scan.started is answered for; the scan's end is not.
+    expect(writes.get('INSERT INTO audit_events')).toEqual(new Set(['acknowledged', 'background']));
+  });
+});
 
 describe('POST /v1/schedules/{id}/run-now', () => {
   it('starts the scan now, answers 202 and leaves the next run alone', async () => {

@@ -22,8 +22,12 @@ function tempPath(): string {
   return join(dir, 'cws.sqlite');
 }
 
-async function openStore(path?: string, flushDelayMs?: number): Promise<Store> {
-  const store = await Store.open({ path, flushDelayMs });
+async function openStore(
+  path?: string,
+  flushDelayMs?: number,
+  backgroundDelayMs?: number,
+): Promise<Store> {
+  const store = await Store.open({ path, flushDelayMs, backgroundDelayMs });
   openStores.add(store);
   return store;
 }
@@ -291,6 +295,37 @@ it.skipIf(process.platform !== 'linux')(
     expect(tids.filter((tid) => policy(tid) === 5)).toHaveLength(1);
   },
 );
+
+describe('Store background writes', () => {
+  it('wait for company until an acknowledged write comes, then share its flush', async () => {
+    const path = tempPath();
+    const store = await openStore(path, 0, 60_000);
+    const flushesBefore = store.flushCount;
+    let isBackgroundDone = false;
+    const background = store
+      .write(() => putSetting(store, 'a', '1'), 'background')
+      .then(() => (isBackgroundDone = true));
+    await Bun.sleep(30);
+    expect(isBackgroundDone).toBe(false);
+    expect(store.flushCount).toBe(flushesBefore);
+
+    await store.write(() => putSetting(store, 'b', '2'));
+    await background;
+    expect(store.flushCount).toBe(flushesBefore + 1);
+    expect(await settingKeys(path)).toEqual(['a', 'b']);
+  });
+
+  it('reach the disk on their own once their delay is over', async () => {
+    const path = tempPath();
+    const store = await openStore(path, 0, 20);
+    const flushesBefore = store.flushCount;
+    await Promise.all(
+      ['a', 'b', 'c'].map((key) => store.write(() => putSetting(store, key, key), 'background')),
+    );
+    expect(store.flushCount).toBe(flushesBefore + 1);
+    expect(await settingKeys(path)).toEqual(['a', 'b', 'c']);
+  });
+});
 
 describe('Store replica when its copy stops matching', () => {
   it('starts the replica over from the main copy when the file it first loads differs', async () => {
