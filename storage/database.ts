@@ -15,6 +15,16 @@ const FLUSH_SPACING = 4;
 const MAX_SPACING_MS = 50;
 /** Prepared statements kept at most. */
 const MAX_PREPARED = 500;
+/**
+ * How long an acknowledged commit waits for the replica thread before the main thread writes the
+ * file itself: the replica runs only on cores nothing else wants (storage/thread-priority.ts), so
+ * while other programs keep every core busy it may get almost no time at all ...
+ */
+const RESCUE_AFTER_MS = 100;
+/** ... or this many times the quickest recent flush, where every flush is slow (a large file). */
+const RESCUE_FACTOR = 4;
+/** Flush durations remembered for that. */
+const RECENT_FLUSHES = 8;
 
 /** A row as sql.js returns it: column name → value. */
 export type Row = Record<string, SqlValue>;
@@ -32,6 +42,8 @@ export interface OpenOptions {
    * latency, while no one notices its writes landing a few dozen milliseconds later.
    */
   backgroundDelayMs?: number;
+  /** Tests only: the replica thread sleeps this long before each flush, as if starved. */
+  replicaHoldMs?: number;
 }
 
 /** Raised when the database file exists but cannot be read as a database. */
@@ -55,6 +67,8 @@ export class DatabaseFileError extends Error {
 export class Store {
   /** Commits waiting for the next flush. */
   private waiters: Waiter[] = [];
+  /** Commits of the flush in flight. */
+  private flushing: Waiter[] = [];
   /** Whether a waiting commit is one an API call acknowledges once it is on disk. */
   private isAcknowledgedWaiting = false;
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
@@ -63,6 +77,10 @@ export class Store {
   /** The next flush starts no sooner than this (performance.now() time): see scheduleFlush. */
   private spacedUntil = 0;
   private flushInFlight: Promise<void> | undefined;
+  private rescueTimer: ReturnType<typeof setTimeout> | undefined;
+  private rescueInFlight: Promise<void> | undefined;
+  /** The processor time the last few flushes took, in milliseconds. */
+  private readonly recentFlushMs: number[] = [];
   private closing = false;
   private isClosed = false;
   /** Changes since the last flush, in the order they ran; rolled-back ones are dropped. */
@@ -84,8 +102,9 @@ export class Store {
     private readonly path: string | undefined,
     private readonly flushDelayMs: number,
     private readonly backgroundDelayMs: number,
+    replicaHoldMs: number,
   ) {
-    this.replica = path ? new Replica(path, () => this.exportForSeed()) : undefined;
+    this.replica = path ? new Replica(path, () => this.exportForSeed(), replicaHoldMs) : undefined;
   }
 
   /** Opens (or creates) the database, applies pending migrations and persists the result. */
@@ -98,6 +117,7 @@ export class Store {
       options.path,
       options.flushDelayMs ?? 2,
       options.backgroundDelayMs ?? 50,
+      options.replicaHoldMs ?? 0,
     );
     // Before anything is served, the file must match this copy: the replica starts from it.
     const migrated = store.migrate();
@@ -174,8 +194,14 @@ export class Store {
   commit(durability: Durability = 'acknowledged'): Promise<void> {
     if (!this.path) return Promise.resolve();
     if (this.isClosed) return Promise.reject(new Error('the database is closed'));
-    const flushed = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
-    if (durability === 'acknowledged') this.isAcknowledgedWaiting = true;
+    const acknowledgedSince = durability === 'acknowledged' ? performance.now() : undefined;
+    const flushed = new Promise<void>((resolve, reject) =>
+      this.waiters.push({ resolve, reject, acknowledgedSince }),
+    );
+    if (acknowledgedSince !== undefined) {
+      this.isAcknowledgedWaiting = true;
+      this.armRescue();
+    }
     this.scheduleFlush();
     return flushed;
   }
@@ -193,7 +219,10 @@ export class Store {
     if (this.path) {
       this.closing = true;
       clearTimeout(this.flushTimer);
-      while (this.flushInFlight) await this.flushInFlight;
+      clearTimeout(this.rescueTimer);
+      while (this.flushInFlight || this.rescueInFlight) {
+        await Promise.all([this.flushInFlight, this.rescueInFlight]);
+      }
       this.replica?.stop();
       this.writeNow();
       resumeInTurns(this.waiters.splice(0), undefined);
@@ -296,17 +325,76 @@ export class Store {
   }
 
   private async flushThroughReplica(): Promise<void> {
-    const waiters = this.waiters.splice(0);
+    this.flushing = this.waiters.splice(0);
     this.isAcknowledgedWaiting = false;
     const statements = this.changeLog;
     this.changeLog = [];
+    let failure: Error | undefined;
     try {
-      await (this.replica as Replica).flush(statements);
+      this.rememberFlush(await (this.replica as Replica).flush(statements));
       this.flushCount += 1;
-      resumeInTurns(waiters, undefined);
     } catch (error) {
-      resumeInTurns(waiters, error as Error);
+      failure = error as Error;
     }
+    // Empty if the main thread wrote them meanwhile (rescue).
+    resumeInTurns(this.flushing.splice(0), failure);
+  }
+
+  /** Arms the check for the oldest acknowledged commit still waiting, if none is armed. */
+  private armRescue(): void {
+    const since = this.oldestAcknowledged();
+    if (this.rescueTimer || this.rescueInFlight || this.closing || since === undefined) return;
+    const delay = Math.max(0, since + this.rescueAfterMs() - performance.now());
+    this.rescueTimer = setTimeout(() => {
+      this.rescueTimer = undefined;
+      this.rescue();
+    }, delay);
+  }
+
+  /**
+   * Writes the file from this thread when an acknowledged commit has waited too long for the
+   * replica. It blocks for an export and a synced write, which the replica would have taken off
+   * this thread, and settles every commit made so far. The changes stay logged: the replica still replays
+   * them to keep its copy, and the file it then writes is newer still.
+   */
+  private rescue(): void {
+    const since = this.oldestAcknowledged();
+    if (since === undefined || this.closing) return;
+    if (performance.now() - since < this.rescueAfterMs()) return this.armRescue();
+    const waiters = [...this.flushing.splice(0), ...this.waiters.splice(0)];
+    this.isAcknowledgedWaiting = false;
+    const started = performance.now();
+    const bytes = this.exportBytes();
+    this.rememberFlush(performance.now() - started);
+    this.rescueInFlight = (this.replica as Replica)
+      .writeFromMain(bytes)
+      .then(
+        () => {
+          this.flushCount += 1;
+          resumeInTurns(waiters, undefined);
+        },
+        (error: Error) => resumeInTurns(waiters, error),
+      )
+      .finally(() => {
+        this.rescueInFlight = undefined;
+        this.armRescue();
+      });
+  }
+
+  /** When the longest-waiting acknowledged commit began to wait, if one waits. */
+  private oldestAcknowledged(): number | undefined {
+    const waiting = [...this.flushing, ...this.waiters];
+    return waiting.find((waiter) => waiter.acknowledgedSince !== undefined)?.acknowledgedSince;
+  }
+
+  private rescueAfterMs(): number {
+    const quickest = this.recentFlushMs.length ? Math.min(...this.recentFlushMs) : 0;
+    return Math.max(RESCUE_AFTER_MS, RESCUE_FACTOR * quickest);
+  }
+
+  private rememberFlush(ms: number): void {
+    this.recentFlushMs.push(ms);
+    if (this.recentFlushMs.length > RECENT_FLUSHES) this.recentFlushMs.shift();
   }
 
   /** The whole database for a replica starting over; the logged changes are in it. */
@@ -328,6 +416,8 @@ export class Store {
 interface Waiter {
   resolve: () => void;
   reject: (error: Error) => void;
+  /** When an acknowledged commit began to wait (performance.now() time). */
+  acknowledgedSince: number | undefined;
 }
 
 /**

@@ -5,11 +5,19 @@ import { basename, dirname, join } from 'node:path';
  * Replaces `path` with `bytes` so that a crash leaves the old file or the new one, never a torn
  * one: write a temporary file beside it, fsync it, rename it over, fsync the directory. The calls
  * block: the replica thread, which makes most of these writes, has nothing else to do meanwhile,
- * and the main thread makes them only at start-up and shutdown. `tag` keeps the temporary names of
- * different writers apart.
+ * and the main thread makes them only at start-up, at shutdown and for a starved replica.
  */
 export function replaceFileDurably(path: string, bytes: Uint8Array, tag: string): void {
-  const temporary = temporaryPath(path, tag);
+  renameSync(writeTemporaryFile(path, bytes, tag), path);
+  syncDirectory(path);
+}
+
+/**
+ * The first step of that: writes `bytes` to a temporary file beside `path`, fsyncs it and returns
+ * its name. `tag` keeps the temporary names of different writers apart.
+ */
+export function writeTemporaryFile(path: string, bytes: Uint8Array, tag: string): string {
+  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${tag}.tmp`);
   const fd = openSync(temporary, 'w', 0o600);
   try {
     // A write may take only part of the bytes; the rest follow.
@@ -18,15 +26,15 @@ export function replaceFileDurably(path: string, bytes: Uint8Array, tag: string)
   } finally {
     closeSync(fd);
   }
-  renameSync(temporary, path);
+  return temporary;
+}
+
+/** The last step: makes a rename to `path` durable. */
+export function syncDirectory(path: string): void {
   const directory = openSync(dirname(path), 'r');
   try {
     fsyncSync(directory);
   } finally {
     closeSync(directory);
   }
-}
-
-function temporaryPath(path: string, tag: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${tag}.tmp`);
 }

@@ -3,17 +3,22 @@
  * changes the main thread made, and writes the file: sql.js can only persist by serialising the
  * whole database, and doing that here keeps the main thread free for requests.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import type { Database } from 'sql.js';
-import { replaceFileDurably } from './durable-file';
+import { syncDirectory, writeTemporaryFile } from './durable-file';
 import type { FlushReply, FlushRequest } from './replica-protocol';
 import { lowerThisThread } from './thread-priority';
+import { WriteFence } from './write-fence';
 import { configureConnection, loadSqlJs } from './sql-js';
 
 declare const self: Worker;
 
 // Flushes run only on cores the serving thread and the API's clients leave free.
 lowerThisThread();
+
+/** Where Linux tells this thread's processor time (the first number, in nanoseconds). */
+const SCHEDSTAT = '/proc/thread-self/schedstat';
+const hasSchedstat = existsSync(SCHEDSTAT);
 
 let db: Database | undefined;
 // Loading sql.js takes tens of milliseconds: begin before the first flush asks for it.
@@ -28,6 +33,8 @@ self.onmessage = ({ data }: MessageEvent<FlushRequest>) => {
 
 async function flush(request: FlushRequest): Promise<FlushReply> {
   const { id } = request;
+  const busyAtStart = busyNow();
+  if (request.holdMs) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, request.holdMs);
   try {
     const SQL = await loadSqlJs();
     if (request.seed) {
@@ -48,11 +55,27 @@ async function flush(request: FlushRequest): Promise<FlushReply> {
     configureConnection(db);
     // Blocking calls, on purpose: this thread has nothing else to do meanwhile, and the runtime's
     // asynchronous file calls made the main thread's hand-offs to it stall for up to a millisecond.
-    replaceFileDurably(request.path, bytes, 'replica');
-    return { id, outcome: 'written' };
+    const temporary = writeTemporaryFile(request.path, bytes, 'replica');
+    const fence = new WriteFence(request.fence);
+    if (fence.installWaiting(id, () => renameSync(temporary, request.path))) {
+      syncDirectory(request.path);
+    } else {
+      // The main thread wrote a newer copy meanwhile.
+      rmSync(temporary, { force: true });
+    }
+    return { id, outcome: 'written', busyMs: busyNow() - busyAtStart };
   } catch (error) {
     return { id, outcome: 'failed', message: String((error as Error)?.message ?? error) };
   }
+}
+
+/**
+ * This thread's processor time in milliseconds, or the clock where the system does not tell it:
+ * the store judges from it whether a slow flush was slow work or a wait for a core.
+ */
+function busyNow(): number {
+  if (!hasSchedstat) return performance.now();
+  return Number(readFileSync(SCHEDSTAT, 'utf8').split(' ')[0]) / 1e6;
 }
 
 function configured(database: Database): Database {

@@ -1,4 +1,7 @@
+import { renameSync, rmSync } from 'node:fs';
+import { syncDirectory, writeTemporaryFile } from './durable-file';
 import type { FlushReply, FlushRequest, Statement } from './replica-protocol';
+import { WriteFence } from './write-fence';
 
 /**
  * The worker's code: beside this file when running from source; in the compiled executable, the
@@ -22,6 +25,8 @@ export class Replica {
   >();
   /** Whether the next thread must start from a seed rather than from the file. */
   private needsSeed = false;
+  /** Shared with every thread: the main thread's own writes take an id in the same sequence. */
+  private readonly fence = new WriteFence();
 
   constructor(
     private readonly path: string,
@@ -31,13 +36,39 @@ export class Replica {
      * twice.
      */
     private readonly exportMain: () => Uint8Array,
+    /** Tests only: see FlushRequest.holdMs. */
+    private readonly holdMs = 0,
   ) {}
 
-  /** Writes `statements` (changes since the last flush) to the file through the replica. */
-  async flush(statements: Statement[]): Promise<void> {
+  /**
+   * Writes `statements` (changes since the last flush) to the file through the replica; resolves
+   * to the processor time that took, in milliseconds.
+   */
+  async flush(statements: Statement[]): Promise<number> {
     let reply = await this.send(statements, this.needsSeed);
     if (reply.outcome === 'diverged') reply = await this.send([], true);
     if (reply.outcome !== 'written') throw new Error(`database flush failed: ${reply.message}`);
+    return reply.busyMs;
+  }
+
+  /**
+   * Writes the main thread's whole database to the file now, ahead of the flushes the thread
+   * still owes: their changes are in it, so their answers, when they come, are dropped.
+   */
+  async writeFromMain(bytes: Uint8Array): Promise<void> {
+    const id = this.nextId++;
+    const temporary = writeTemporaryFile(this.path, bytes, 'main');
+    const rename = () => renameSync(temporary, this.path);
+    let installed = this.fence.tryInstall(id, rename);
+    // The replica holds the fence only to rename, but a starved one may be kept off its core
+    // meanwhile: this thread must not block on it.
+    while (installed === undefined) {
+      await Bun.sleep(1);
+      installed = this.fence.tryInstall(id, rename);
+    }
+    if (installed) syncDirectory(this.path);
+    // A flush sent after this write began, with its changes and newer ones, is in place.
+    else rmSync(temporary, { force: true });
   }
 
   /** Starts the thread ahead of the first flush, which would otherwise wait for it to load. */
@@ -54,10 +85,13 @@ export class Replica {
 
   private send(statements: Statement[], seed: boolean): Promise<FlushReply> {
     const worker = this.start();
+    const { path } = this;
+    const fence = this.fence.buffer;
     // A seed already holds every change made so far, these statements included.
     const request: FlushRequest = seed
-      ? { id: this.nextId++, path: this.path, seed: this.exportMain(), statements: [] }
-      : { id: this.nextId++, path: this.path, statements };
+      ? { id: this.nextId++, path, seed: this.exportMain(), statements: [], fence }
+      : { id: this.nextId++, path, statements, fence };
+    if (this.holdMs) request.holdMs = this.holdMs;
     this.needsSeed = false;
     return new Promise((resolve, reject) => {
       this.waiting.set(request.id, { resolve, reject });

@@ -11,8 +11,9 @@ const FALLBACK_NICENESS = 10;
  * it: its flushes burn a core for milliseconds at a time, and at normal priority they took cores
  * from the thread that answers requests and from the API's clients. Under SCHED_IDLE any ordinary
  * thread that wakes up takes the core at once (a lower niceness only shrinks a thread's share,
- * and a waking request could still wait a whole time slice). It cannot starve the flushes that
- * matter: a thread that waits for a flush stops competing for the core. Only Linux sets these for
+ * and a waking request could still wait a whole time slice). The price: while other programs keep
+ * every core busy it gets almost no time, so the store writes acknowledged changes itself when
+ * the replica keeps them waiting (Store.rescue in storage/database.ts). Only Linux sets these for
  * one thread; elsewhere they would lower the whole process, so nothing changes there.
  */
 export function lowerThisThread(): 'idle' | 'nice' | 'unchanged' {

@@ -26,8 +26,9 @@ async function openStore(
   path?: string,
   flushDelayMs?: number,
   backgroundDelayMs?: number,
+  replicaHoldMs?: number,
 ): Promise<Store> {
-  const store = await Store.open({ path, flushDelayMs, backgroundDelayMs });
+  const store = await Store.open({ path, flushDelayMs, backgroundDelayMs, replicaHoldMs });
   openStores.add(store);
   return store;
 }
@@ -324,6 +325,42 @@ describe('Store background writes', () => {
     );
     expect(store.flushCount).toBe(flushesBefore + 1);
     expect(await settingKeys(path)).toEqual(['a', 'b', 'c']);
+  });
+});
+
+describe('Store with a starved replica thread', () => {
+  // The replica sleeps before each flush, as it would on a machine whose every core is busy.
+  const HOLD_MS = 1_500;
+
+  it('writes acknowledged changes from the main thread, and drops the late older flush', async () => {
+    const path = tempPath();
+    const store = await openStore(path, 0, 0, HOLD_MS);
+    // Waits for the replica, which has then loaded the file.
+    await store.write(() => putSetting(store, 'a', '1'), 'background');
+    const started = performance.now();
+
+    await store.write(() => putSetting(store, 'b', '2'));
+    expect(await settingKeys(path)).toEqual(['a', 'b']);
+    // Queued behind the replica's flush of 'b', which it still holds.
+    await store.write(() => putSetting(store, 'c', '3'));
+    expect(await settingKeys(path)).toEqual(['a', 'b', 'c']);
+    // Each waited about RESCUE_AFTER_MS (100 ms), not for the replica.
+    expect(performance.now() - started).toBeLessThan(HOLD_MS / 2);
+
+    // The replica's answer for 'b' comes now: the file without 'c' must not replace the newer one.
+    await Bun.sleep(HOLD_MS - (performance.now() - started) + 500);
+    expect(await settingKeys(path)).toEqual(['a', 'b', 'c']);
+    expect(await dumpFile(path)).toEqual(dumpStore(store));
+    expect(readdirSync(dirname(path)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('leaves background writes to the replica', async () => {
+    const path = tempPath();
+    const store = await openStore(path, 0, 0, HOLD_MS);
+    const started = performance.now();
+    await store.write(() => putSetting(store, 'a', '1'), 'background');
+    expect(performance.now() - started).toBeGreaterThanOrEqual(HOLD_MS - 50);
+    expect(await settingKeys(path)).toEqual(['a']);
   });
 });
 
