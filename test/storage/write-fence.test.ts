@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'bun:test';
+import { WriteFence } from '../../storage/write-fence';
+
+describe('WriteFence', () => {
+  it('installs newer writes and drops an older one', () => {
+    const fence = new WriteFence();
+    const renamed: number[] = [];
+    expect(fence.installWaiting(3, () => renamed.push(3))).toBe(true);
+    expect(fence.tryInstall(5, () => renamed.push(5))).toBe(true);
+    expect(fence.installWaiting(4, () => renamed.push(4))).toBe(false);
+    expect(renamed).toEqual([3, 5]);
+  });
+
+  it('answers at once while another holder renames, and is free again after', () => {
+    const fence = new WriteFence();
+    let inner: boolean | undefined = true;
+    fence.tryInstall(1, () => {
+      inner = fence.tryInstall(2, () => {
+        throw new Error('must not rename while the fence is held');
+      });
+    });
+    expect(inner).toBeUndefined();
+    expect(fence.tryInstall(2, () => {})).toBe(true);
+  });
+
+  it('is released when a rename throws', () => {
+    const fence = new WriteFence();
+    expect(() =>
+      fence.tryInstall(1, () => {
+        throw new Error('disk full');
+      }),
+    ).toThrow('disk full');
+    // The failed write is not in place: the same id may try again.
+    expect(fence.tryInstall(1, () => {})).toBe(true);
+  });
+
+  it('is shared by another view of the same memory, as a worker sees it', () => {
+    const fence = new WriteFence();
+    const other = new WriteFence(fence.buffer);
+    expect(other.installWaiting(7, () => {})).toBe(true);
+    expect(fence.tryInstall(6, () => {})).toBe(false);
+  });
+});
