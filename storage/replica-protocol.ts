@@ -10,8 +10,9 @@ export interface FlushRequest {
   /** The whole database, when the replica must start from the main thread's copy. */
   seed?: Uint8Array;
   statements: Statement[];
-  /** The WriteFence's memory (storage/write-fence.ts). */
+  /** The WriteFence's memory (storage/write-fence.ts), and this thread's owner number there. */
   fence: SharedArrayBuffer;
+  fenceOwner: number;
   /** Tests only: how long the thread sleeps before the flush, standing in for a starved thread. */
   holdMs?: number;
 }

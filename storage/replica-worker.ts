@@ -57,7 +57,7 @@ async function flush(request: FlushRequest): Promise<FlushReply> {
     // asynchronous file calls made the main thread's hand-offs to it stall for up to a millisecond.
     const temporary = writeTemporaryFile(request.path, bytes, 'replica');
     const fence = new WriteFence(request.fence);
-    if (fence.installWaiting(id, () => renameSync(temporary, request.path))) {
+    if (fence.installWaiting(id, request.fenceOwner, () => renameSync(temporary, request.path))) {
       syncDirectory(request.path);
     } else {
       // The main thread wrote a newer copy meanwhile.

@@ -11,6 +11,9 @@ const WORKER_ENTRY = import.meta.url.includes('/$bunfs/')
   ? './storage/replica-worker.ts'
   : new URL('./replica-worker.ts', import.meta.url).href;
 
+/** The main thread's owner number at the write fence; each replica thread takes the next one. */
+const MAIN_OWNER = 1;
+
 /**
  * The main thread's side of the replica thread (storage/replica-worker.ts): hands it the changes
  * made since the last flush and resolves when the file holds them. The thread starts on the first
@@ -18,6 +21,8 @@ const WORKER_ENTRY = import.meta.url.includes('/$bunfs/')
  */
 export class Replica {
   private worker: Bun.Worker | undefined;
+  /** The current thread's owner number at the fence. */
+  private workerOwner = MAIN_OWNER;
   private nextId = 1;
   private readonly waiting = new Map<
     number,
@@ -59,12 +64,12 @@ export class Replica {
     const id = this.nextId++;
     const temporary = writeTemporaryFile(this.path, bytes, 'main');
     const rename = () => renameSync(temporary, this.path);
-    let installed = this.fence.tryInstall(id, rename);
+    let installed = this.fence.tryInstall(id, MAIN_OWNER, rename);
     // The replica holds the fence only to rename, but a starved one may be kept off its core
     // meanwhile: this thread must not block on it.
     while (installed === undefined) {
       await Bun.sleep(1);
-      installed = this.fence.tryInstall(id, rename);
+      installed = this.fence.tryInstall(id, MAIN_OWNER, rename);
     }
     if (installed) syncDirectory(this.path);
     // A flush sent after this write began, with its changes and newer ones, is in place.
@@ -86,11 +91,11 @@ export class Replica {
   private send(statements: Statement[], seed: boolean): Promise<FlushReply> {
     const worker = this.start();
     const { path } = this;
-    const fence = this.fence.buffer;
+    const fence = { fence: this.fence.buffer, fenceOwner: this.workerOwner };
     // A seed already holds every change made so far, these statements included.
     const request: FlushRequest = seed
-      ? { id: this.nextId++, path, seed: this.exportMain(), statements: [], fence }
-      : { id: this.nextId++, path, statements, fence };
+      ? { id: this.nextId++, path, seed: this.exportMain(), statements: [], ...fence }
+      : { id: this.nextId++, path, statements, ...fence };
     if (this.holdMs) request.holdMs = this.holdMs;
     this.needsSeed = false;
     return new Promise((resolve, reject) => {
@@ -105,6 +110,7 @@ export class Replica {
     if (this.worker) return this.worker;
     // Bun's worker (the DOM typing lacks ref/unref).
     const worker = new Worker(WORKER_ENTRY) as unknown as Bun.Worker;
+    const owner = (this.workerOwner += 1);
     worker.addEventListener('message', (event) => {
       const reply = (event as unknown as MessageEvent<FlushReply>).data;
       const waiter = this.waiting.get(reply.id);
@@ -117,6 +123,7 @@ export class Replica {
     );
     // A thread that ends without an error event (exit, termination) fails what it still owed.
     worker.addEventListener('close', () => {
+      this.fence.releaseFor(owner);
       if (this.worker === worker) this.fail(new Error('database replica stopped'));
     });
     this.worker = worker;

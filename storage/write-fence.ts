@@ -5,7 +5,7 @@
  * memory, so that the check and the rename are one step for both threads.
  */
 export class WriteFence {
-  /** 1 while a thread checks and renames. */
+  /** While a thread checks and renames, its owner number (see installWaiting); 0 when free. */
   private readonly lock: Int32Array;
   /** The id of the write in place. */
   private readonly newest: BigInt64Array;
@@ -17,18 +17,29 @@ export class WriteFence {
 
   /**
    * Runs `rename` if write `id` is newer than the one in place; false, without renaming, if it is
-   * older. Waits while the other thread holds the fence (for a rename, microseconds): only the
-   * replica thread may wait like this.
+   * older. `owner` (a positive number, one per thread) names the holder meanwhile. Waits while
+   * another holds the fence (for a rename, microseconds): only the replica thread may wait so.
    */
-  installWaiting(id: number, rename: () => void): boolean {
-    while (Atomics.compareExchange(this.lock, 0, 0, 1) !== 0) Atomics.wait(this.lock, 0, 1, 1);
+  installWaiting(id: number, owner: number, rename: () => void): boolean {
+    for (;;) {
+      const holder = Atomics.compareExchange(this.lock, 0, 0, owner);
+      if (holder === 0) return this.installHeld(id, rename);
+      Atomics.wait(this.lock, 0, holder, 1);
+    }
+  }
+
+  /** The same, but undefined at once if another thread holds the fence. */
+  tryInstall(id: number, owner: number, rename: () => void): boolean | undefined {
+    if (Atomics.compareExchange(this.lock, 0, 0, owner) !== 0) return undefined;
     return this.installHeld(id, rename);
   }
 
-  /** The same, but undefined at once if the other thread holds the fence. */
-  tryInstall(id: number, rename: () => void): boolean | undefined {
-    if (Atomics.compareExchange(this.lock, 0, 0, 1) !== 0) return undefined;
-    return this.installHeld(id, rename);
+  /**
+   * Frees the fence if `owner` holds it: for a thread that ended, terminated perhaps between
+   * taking the fence and giving it back.
+   */
+  releaseFor(owner: number): void {
+    if (Atomics.compareExchange(this.lock, 0, owner, 0) === owner) Atomics.notify(this.lock, 0);
   }
 
   private installHeld(id: number, rename: () => void): boolean {
