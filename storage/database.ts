@@ -338,12 +338,18 @@ export class Store {
     }
     // Empty if the main thread wrote them meanwhile (rescue).
     resumeInTurns(this.flushing.splice(0), failure);
+    // After the first flush, commits that came meanwhile may be rescued.
+    this.armRescue();
   }
 
-  /** Arms the check for the oldest acknowledged commit still waiting, if none is armed. */
+  /**
+   * Arms the check for the oldest acknowledged commit still waiting, if none is armed. Not before
+   * the replica's first flush: starting the thread and loading sql.js take longer than a flush.
+   */
   private armRescue(): void {
     const since = this.oldestAcknowledged();
     if (this.rescueTimer || this.rescueInFlight || this.closing || since === undefined) return;
+    if (!this.recentFlushMs.length) return;
     const delay = Math.max(0, since + this.rescueAfterMs() - performance.now());
     this.rescueTimer = setTimeout(() => {
       this.rescueTimer = undefined;
