@@ -69,8 +69,13 @@ export class Store {
   private waiters: Waiter[] = [];
   /** Commits of the flush in flight. */
   private flushing: Waiter[] = [];
-  /** Whether a waiting commit is one an API call acknowledges once it is on disk. */
-  private isAcknowledgedWaiting = false;
+  /**
+   * When the first of the waiting commits that an API call acknowledges (once it is on disk)
+   * began to wait (performance.now() time); undefined when only background commits wait.
+   */
+  private waitingAcknowledgedSince: number | undefined;
+  /** The same for the commits of the flush in flight. */
+  private flushingAcknowledgedSince: number | undefined;
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
   /** When the armed flush fires (performance.now() time). */
   private flushDueAt = Number.POSITIVE_INFINITY;
@@ -194,12 +199,9 @@ export class Store {
   commit(durability: Durability = 'acknowledged'): Promise<void> {
     if (!this.path) return Promise.resolve();
     if (this.isClosed) return Promise.reject(new Error('the database is closed'));
-    const acknowledgedSince = durability === 'acknowledged' ? performance.now() : undefined;
-    const flushed = new Promise<void>((resolve, reject) =>
-      this.waiters.push({ resolve, reject, acknowledgedSince }),
-    );
-    if (acknowledgedSince !== undefined) {
-      this.isAcknowledgedWaiting = true;
+    const flushed = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    if (durability === 'acknowledged') {
+      this.waitingAcknowledgedSince ??= performance.now();
       this.armRescue();
     }
     this.scheduleFlush();
@@ -302,7 +304,8 @@ export class Store {
   private scheduleFlush(): void {
     if (this.closing || this.flushInFlight || !this.waiters.length) return;
     const now = performance.now();
-    const delay = this.isAcknowledgedWaiting ? this.flushDelayMs : this.backgroundDelayMs;
+    const delay =
+      this.waitingAcknowledgedSince === undefined ? this.backgroundDelayMs : this.flushDelayMs;
     const dueAt = Math.max(this.spacedUntil, now + delay);
     if (this.flushTimer) {
       if (dueAt >= this.flushDueAt) return;
@@ -326,7 +329,8 @@ export class Store {
 
   private async flushThroughReplica(): Promise<void> {
     this.flushing = this.waiters.splice(0);
-    this.isAcknowledgedWaiting = false;
+    this.flushingAcknowledgedSince = this.waitingAcknowledgedSince;
+    this.waitingAcknowledgedSince = undefined;
     const statements = this.changeLog;
     this.changeLog = [];
     let failure: Error | undefined;
@@ -338,6 +342,7 @@ export class Store {
     }
     // Empty if the main thread wrote them meanwhile (rescue).
     resumeInTurns(this.flushing.splice(0), failure);
+    this.flushingAcknowledgedSince = undefined;
     // After the first flush, commits that came meanwhile may be rescued.
     this.armRescue();
   }
@@ -347,9 +352,10 @@ export class Store {
    * the replica's first flush: starting the thread and loading sql.js take longer than a flush.
    */
   private armRescue(): void {
+    if (this.rescueTimer || this.rescueInFlight || this.closing || !this.recentFlushMs.length)
+      return;
     const since = this.oldestAcknowledged();
-    if (this.rescueTimer || this.rescueInFlight || this.closing || since === undefined) return;
-    if (!this.recentFlushMs.length) return;
+    if (since === undefined) return;
     const delay = Math.max(0, since + this.rescueAfterMs() - performance.now());
     this.rescueTimer = setTimeout(() => {
       this.rescueTimer = undefined;
@@ -360,15 +366,16 @@ export class Store {
   /**
    * Writes the file from this thread when an acknowledged commit has waited too long for the
    * replica. It blocks for an export and a synced write, which the replica would have taken off
-   * this thread, and settles every commit made so far. The changes stay logged: the replica still replays
-   * them to keep its copy, and the file it then writes is newer still.
+   * this thread, and settles every commit made so far. The changes stay logged: the replica still
+   * replays them to keep its copy, and the file it then writes is newer still.
    */
   private rescue(): void {
     const since = this.oldestAcknowledged();
     if (since === undefined || this.closing) return;
     if (performance.now() - since < this.rescueAfterMs()) return this.armRescue();
     const waiters = [...this.flushing.splice(0), ...this.waiters.splice(0)];
-    this.isAcknowledgedWaiting = false;
+    this.flushingAcknowledgedSince = undefined;
+    this.waitingAcknowledgedSince = undefined;
     const started = performance.now();
     const bytes = this.exportBytes();
     this.rememberFlush(performance.now() - started);
@@ -389,8 +396,7 @@ export class Store {
 
   /** When the longest-waiting acknowledged commit began to wait, if one waits. */
   private oldestAcknowledged(): number | undefined {
-    const waiting = [...this.flushing, ...this.waiters];
-    return waiting.find((waiter) => waiter.acknowledgedSince !== undefined)?.acknowledgedSince;
+    return this.flushingAcknowledgedSince ?? this.waitingAcknowledgedSince;
   }
 
   private rescueAfterMs(): number {
@@ -422,8 +428,6 @@ export class Store {
 interface Waiter {
   resolve: () => void;
   reject: (error: Error) => void;
-  /** When an acknowledged commit began to wait (performance.now() time). */
-  acknowledgedSince: number | undefined;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 /**
@@ -29,8 +29,17 @@ export function writeTemporaryFile(path: string, bytes: Uint8Array, tag: string)
   return temporary;
 }
 
-/** The last step: makes a rename to `path` durable. */
-export function syncDirectory(path: string): void {
+/**
+ * The last step, once a write fence (storage/write-fence.ts) has said whether `temporary` was
+ * renamed to `path`: makes that rename durable, or removes the temporary file a newer write made
+ * unnecessary.
+ */
+export function settleTemporaryFile(temporary: string, path: string, isRenamed: boolean): void {
+  if (isRenamed) syncDirectory(path);
+  else rmSync(temporary, { force: true });
+}
+
+function syncDirectory(path: string): void {
   const directory = openSync(dirname(path), 'r');
   try {
     fsyncSync(directory);

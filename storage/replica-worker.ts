@@ -3,9 +3,9 @@
  * changes the main thread made, and writes the file: sql.js can only persist by serialising the
  * whole database, and doing that here keeps the main thread free for requests.
  */
-import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
 import type { Database } from 'sql.js';
-import { syncDirectory, writeTemporaryFile } from './durable-file';
+import { settleTemporaryFile, writeTemporaryFile } from './durable-file';
 import type { FlushReply, FlushRequest } from './replica-protocol';
 import { lowerThisThread } from './thread-priority';
 import { WriteFence } from './write-fence';
@@ -57,12 +57,11 @@ async function flush(request: FlushRequest): Promise<FlushReply> {
     // asynchronous file calls made the main thread's hand-offs to it stall for up to a millisecond.
     const temporary = writeTemporaryFile(request.path, bytes, 'replica');
     const fence = new WriteFence(request.fence);
-    if (fence.installWaiting(id, request.fenceOwner, () => renameSync(temporary, request.path))) {
-      syncDirectory(request.path);
-    } else {
-      // The main thread wrote a newer copy meanwhile.
-      rmSync(temporary, { force: true });
-    }
+    // False when the main thread wrote a newer copy meanwhile.
+    const isRenamed = fence.installWaiting(id, request.fenceOwner, () =>
+      renameSync(temporary, request.path),
+    );
+    settleTemporaryFile(temporary, request.path, isRenamed);
     return { id, outcome: 'written', busyMs: busyNow() - busyAtStart };
   } catch (error) {
     return { id, outcome: 'failed', message: String((error as Error)?.message ?? error) };

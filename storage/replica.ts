@@ -1,5 +1,5 @@
-import { renameSync, rmSync } from 'node:fs';
-import { syncDirectory, writeTemporaryFile } from './durable-file';
+import { renameSync } from 'node:fs';
+import { settleTemporaryFile, writeTemporaryFile } from './durable-file';
 import type { FlushReply, FlushRequest, Statement } from './replica-protocol';
 import { WriteFence } from './write-fence';
 
@@ -71,9 +71,8 @@ export class Replica {
       await Bun.sleep(1);
       installed = this.fence.tryInstall(id, MAIN_OWNER, rename);
     }
-    if (installed) syncDirectory(this.path);
-    // A flush sent after this write began, with its changes and newer ones, is in place.
-    else rmSync(temporary, { force: true });
+    // False when a flush sent after this write began, with its changes and newer ones, is in place.
+    settleTemporaryFile(temporary, this.path, installed);
   }
 
   /** Starts the thread ahead of the first flush, which would otherwise wait for it to load. */
